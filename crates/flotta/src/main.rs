@@ -1,0 +1,5 @@
+//! `flotta`: run systemd-style units across a cluster.
+
+fn main() {
+    println!("flotta");
+}

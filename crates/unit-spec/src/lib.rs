@@ -1,0 +1,21 @@
+//! systemd unit files for clusters.
+//!
+//! `flotta-unit-spec` reads the unit files that flotta schedules: a lossless
+//! parser and writer for the systemd.syntax(5) format, unit names with
+//! systemd's rules, specifier expansion (`%p`, `%i`, ...), `Exec*=` command
+//! lines, and typed views of the `[Unit]`, `[Service]`, `[X-Fleet]` and
+//! `[X-Flotta]` sections.
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod escape;
+pub mod exec;
+pub mod fleet;
+pub mod hash;
+pub mod name;
+pub mod options;
+pub mod service;
+pub mod specifier;
+pub mod syntax;
+pub mod timespan;
+pub mod verify;
