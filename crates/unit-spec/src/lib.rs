@@ -6,11 +6,16 @@
 //! lines, and typed views of the `[Unit]`, `[Service]`, `[X-Fleet]` and
 //! `[X-Flotta]` sections.
 #![deny(missing_docs)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod escape;
 pub mod exec;
 pub mod fleet;
+pub mod flotta_options;
+pub mod glob;
 pub mod hash;
 pub mod name;
 pub mod options;
@@ -19,3 +24,8 @@ pub mod specifier;
 pub mod syntax;
 pub mod timespan;
 pub mod verify;
+pub use escape::{EscapeError, SystemdEscape};
+pub use exec::{ExecCommand, ExecError, ExecPrefixes};
+pub use name::{NameError, UnitKind, UnitName, UnitType};
+pub use specifier::{SpecifierContext, SpecifierError, expand, expand_fleet};
+pub use timespan::{TimeSpan, TimeSpanError, parse_timespan};

@@ -1,0 +1,98 @@
+//! Parse + typed extraction + specifier expansion of the seed template, once per
+//! instance, against a baseline of `str::lines().count()` over the same bytes.
+//!
+//! The headline run prints one JSON line with instances/s, MB/s and the ratio to
+//! the baseline; criterion then measures the per-instance pieces. With
+//! `FLOTTA_BENCH_QUICK=1` the headline uses 100,000 instances instead of 1,000,000.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group};
+use flotta_unit_spec::fleet::FleetOptions;
+use flotta_unit_spec::name::UnitName;
+use flotta_unit_spec::service::ServiceConfig;
+use flotta_unit_spec::specifier::SpecifierContext;
+use flotta_unit_spec::syntax::UnitFile;
+
+const TEMPLATE: &str = include_str!("sample.application@.service");
+
+/// Everything a scheduler and an agent read from one instance.
+fn instantiate(template: &UnitName, n: usize) -> usize {
+    let instance = format!("{}", 8080 + n % 16);
+    let name = match template.instantiate(&instance) {
+        Ok(name) => name,
+        Err(_) => return 0,
+    };
+    let Ok(unit) = UnitFile::parse(TEMPLATE) else {
+        return 0;
+    };
+    let ctx = SpecifierContext::for_unit(&name).machine_id("4468cdab2f3a4c6e9f1b7a0d5e8c2b91");
+    let fleet = FleetOptions::from_unit(&unit, Some(&name)).map(|f| f.conflicts.len());
+    let service = ServiceConfig::from_unit(&unit, &ctx).map(|s| s.exec_start.len());
+    fleet.unwrap_or(0) + service.unwrap_or(0)
+}
+
+fn baseline(n: usize) -> usize {
+    (0..n).map(|_| black_box(TEMPLATE).lines().count()).sum()
+}
+
+fn timed(f: impl FnOnce() -> usize) -> (Duration, usize) {
+    let start = Instant::now();
+    let out = black_box(f());
+    (start.elapsed(), out)
+}
+
+fn headline() {
+    let quick = std::env::var_os("FLOTTA_BENCH_QUICK").is_some();
+    let n = if quick { 100_000 } else { 1_000_000 };
+    let Ok(template) = UnitName::parse("sample.application@.service") else {
+        eprintln!("seed template name does not parse");
+        return;
+    };
+    let (base, _) = timed(|| baseline(n));
+    let (work, checked) = timed(|| (0..n).map(|i| instantiate(&template, i)).sum());
+    let bytes = (TEMPLATE.len() * n) as f64;
+    let secs = work.as_secs_f64();
+    println!(
+        "{{\"bench\":\"unit-spec/instantiate\",\"instances\":{n},\"instances_per_s\":{:.0},\"mb_per_s\":{:.1},\"baseline_lines_count_mb_per_s\":{:.1},\"ratio_to_baseline\":{:.3},\"checked\":{checked}}}",
+        n as f64 / secs,
+        bytes / secs / 1e6,
+        bytes / base.as_secs_f64() / 1e6,
+        base.as_secs_f64() / secs,
+    );
+}
+
+fn pieces(c: &mut Criterion) {
+    let Ok(template) = UnitName::parse("sample.application@.service") else {
+        return;
+    };
+    let mut group = c.benchmark_group("seed-template");
+    group.throughput(Throughput::Bytes(TEMPLATE.len() as u64));
+    group.bench_function("baseline: lines().count()", |b| {
+        b.iter(|| black_box(TEMPLATE).lines().count())
+    });
+    group.bench_function("parse", |b| b.iter(|| UnitFile::parse(black_box(TEMPLATE))));
+    group.bench_function("parse + typed + expand", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            instantiate(&template, i)
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    targets = pieces
+}
+
+fn main() {
+    headline();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
