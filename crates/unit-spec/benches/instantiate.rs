@@ -53,6 +53,7 @@ fn headline() {
     let (base, _) = timed(|| baseline(n));
     let (work, checked) = timed(|| (0..n).map(|i| instantiate(&template, i)).sum());
     let bytes = (TEMPLATE.len() * n) as f64;
+    breakdown(&template, n / 10);
     let secs = work.as_secs_f64();
     println!(
         "{{\"bench\":\"unit-spec/instantiate\",\"instances\":{n},\"instances_per_s\":{:.0},\"mb_per_s\":{:.1},\"baseline_lines_count_mb_per_s\":{:.1},\"ratio_to_baseline\":{:.3},\"checked\":{checked}}}",
@@ -60,6 +61,40 @@ fn headline() {
         bytes / secs / 1e6,
         bytes / base.as_secs_f64() / 1e6,
         base.as_secs_f64() / secs,
+    );
+}
+
+/// Where an instance's time goes, per piece, in ns.
+fn breakdown(template: &UnitName, n: usize) {
+    let Ok(unit) = UnitFile::parse(TEMPLATE) else {
+        return;
+    };
+    let per = |d: Duration| d.as_nanos() as f64 / n as f64;
+    let (name, _) = timed(|| {
+        (0..n)
+            .filter_map(|i| template.instantiate(&format!("{}", 8080 + i % 16)).ok())
+            .count()
+    });
+    let Ok(inst) = template.instantiate("8080") else {
+        return;
+    };
+    let (parse, _) = timed(|| (0..n).filter(|_| UnitFile::parse(TEMPLATE).is_ok()).count());
+    let (fleet, _) = timed(|| {
+        (0..n)
+            .filter(|_| FleetOptions::from_unit(&unit, Some(&inst)).is_ok())
+            .count()
+    });
+    let (service, _) = timed(|| {
+        (0..n)
+            .filter(|_| ServiceConfig::from_unit(&unit, &SpecifierContext::for_unit(&inst)).is_ok())
+            .count()
+    });
+    println!(
+        "{{\"bench\":\"unit-spec/breakdown\",\"ns_name\":{:.0},\"ns_parse\":{:.0},\"ns_fleet\":{:.0},\"ns_service\":{:.0}}}",
+        per(name),
+        per(parse),
+        per(fleet),
+        per(service)
     );
 }
 

@@ -306,7 +306,18 @@ fn next_word(
         *pos = i;
         return Ok(None);
     }
-    let mut word: Vec<u8> = Vec::new();
+    // Fast path: most words have no quotes or escapes and are copied in one go.
+    let plain_end = b[i..]
+        .iter()
+        .position(|&c| is_ws(c) || matches!(c, b'\\' | b'"' | b'\''))
+        .map_or(b.len(), |n| i + n);
+    if plain_end == b.len() || is_ws(b[plain_end]) {
+        *pos = plain_end;
+        return Ok(Some(line[i..plain_end].to_owned()));
+    }
+    let mut word: Vec<u8> = Vec::with_capacity(plain_end - i + 16);
+    word.extend_from_slice(&b[i..plain_end]);
+    i = plain_end;
     let mut quote: Option<(u8, usize)> = None;
     while i < b.len() {
         let c = b[i];

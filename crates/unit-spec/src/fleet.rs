@@ -148,6 +148,17 @@ impl FleetOptions {
     /// # Errors
     /// Combinations fleet refused (see the module docs).
     pub fn from_unit(unit: &UnitFile, name: Option<&UnitName>) -> Result<FleetOptions, FleetError> {
+        let out = Self::read(unit, name);
+        out.validate().map_err(|kind| FleetError {
+            line: unit.section_line(SECTION),
+            kind,
+        })?;
+        Ok(out)
+    }
+
+    /// Reads `[X-Fleet]` without checking combinations (fleet's accessors, which
+    /// fleet's agent and engine used on stored units without re-validating).
+    pub fn read(unit: &UnitFile, name: Option<&UnitName>) -> FleetOptions {
         let mut raw: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut out = FleetOptions::default();
         for entry in unit.entries().filter(|e| e.section == SECTION) {
@@ -220,11 +231,7 @@ impl FleetOptions {
                 }
             }
         }
-        out.validate().map_err(|kind| FleetError {
-            line: unit.section_line(SECTION),
-            kind,
-        })?;
-        Ok(out)
+        out
     }
 
     /// fleet's `ValidateOptions`, in fleet's order.

@@ -347,7 +347,7 @@ fn parse_cpu(at: &At<'_>, v: &str) -> Result<Option<u64>, FlottaError> {
         return m.parse::<u64>().map(Some).map_err(|_| bad());
     }
     let cores: f64 = v.parse().map_err(|_| bad())?;
-    if !cores.is_finite() || cores < 0.0 || cores > 1e9 {
+    if !cores.is_finite() || !(0.0..=1e9).contains(&cores) {
         return Err(bad());
     }
     Ok(Some((cores * 1000.0).round() as u64))

@@ -47,6 +47,10 @@ impl UnitOption {
 }
 
 /// go-systemd's `unit.Serialize`: the text fleet stored and hashed.
+///
+/// A value that ends in a backslash cannot be written as a unit-file line (the
+/// backslash would continue the line); it is written as is, as go-systemd did,
+/// so it hashes the same but reads back without that backslash.
 pub fn serialize_options<'a, I>(options: I) -> String
 where
     I: IntoIterator<Item = (&'a str, &'a str, &'a str)>,

@@ -135,9 +135,6 @@ pub enum ParseErrorKind {
     /// Bytes that are not UTF-8.
     #[error("unit file is not valid UTF-8")]
     NotUtf8,
-    /// The file ends inside a backslash continuation.
-    #[error("file ends inside a line continuation; remove the trailing '\\'")]
-    UnterminatedContinuation,
 }
 
 impl ParseError {
@@ -218,7 +215,7 @@ impl Iterator for Lines<'_> {
         }
         let start = self.pos;
         let rest = &self.bytes[start..];
-        let (end, next) = match rest.iter().position(|&b| b == b'\n') {
+        let (end, next) = match memchr::memchr(b'\n', rest) {
             Some(i) => (start + i, start + i + 1),
             None => (self.bytes.len(), self.bytes.len()),
         };
@@ -263,7 +260,7 @@ impl UnitFile {
         let mut entries: Vec<EntrySpan> = Vec::new();
         let body_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
         let bytes = text.as_bytes();
-        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        if let Some(nul) = memchr::memchr(0, bytes) {
             let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
             let line_start = bytes[..nul]
                 .iter()
@@ -292,25 +289,16 @@ impl UnitFile {
             }
             // Gather a continued logical line; only then is it one assignment or header.
             let mut joined: Option<String> = None;
-            let mut last_end = end;
             if continues(&bytes[start..end]) {
                 let mut buf = String::with_capacity(2 * (end - start));
                 buf.push_str(&text[start..end - 1]);
                 buf.push(' ');
-                loop {
-                    let Some((cont_no, s, e)) = lines.next() else {
-                        return Err(ParseError::new(
-                            line_no,
-                            column(&text, start, end),
-                            ParseErrorKind::UnterminatedContinuation,
-                        ));
-                    };
-                    let _ = cont_no;
+                // At the end of the file systemd parses what it has gathered.
+                for (_, s, e) in lines.by_ref() {
                     let inner = trim_range(&text, s..e);
                     if !inner.is_empty() && is_comment_start(bytes[inner.start]) {
                         continue;
                     }
-                    last_end = e;
                     if continues(&bytes[s..e]) {
                         buf.push_str(&text[s..e - 1]);
                         buf.push(' ');
@@ -327,7 +315,6 @@ impl UnitFile {
                 }
                 joined = Some(buf);
             }
-            let _ = last_end;
             let lead = content.start;
             let col = column(&text, start, lead);
             if bytes[lead] == b'[' {
@@ -610,8 +597,6 @@ mod tests {
         );
         let e = err("[S]\n=v\n");
         assert_eq!(e.kind, ParseErrorKind::EmptyKey);
-        let e = err("[S]\nA=b\\");
-        assert_eq!(e.kind, ParseErrorKind::UnterminatedContinuation);
         let e = err("[S]\nA=\0\n");
         assert_eq!((e.line, e.column, e.kind), (2, 3, ParseErrorKind::Nul));
         let e = UnitFile::parse_bytes(b"[S]\nA=\xff\n").unwrap_err();
