@@ -1,8 +1,12 @@
 //! Parse + typed extraction + specifier expansion of the seed template, once per
 //! instance, against a baseline of `str::lines().count()` over the same bytes.
 //!
+//! Two views are measured per instance: the *place view* (what the engine reads
+//! to place an instance: name, parse, typed `[X-Fleet]` and `[X-Flotta]` with
+//! fleet's specifiers) and the *agent view* (also `[Unit]` and `[Service]` with
+//! the full systemd specifier table and every `Exec*=` line split into argv).
 //! The headline run prints one JSON line with instances/s, MB/s and the ratio to
-//! the baseline; criterion then measures the per-instance pieces. With
+//! the baseline; criterion then measures the pieces. With
 //! `FLOTTA_BENCH_QUICK=1` the headline uses 100,000 instances instead of 1,000,000.
 
 use std::hint::black_box;
@@ -10,27 +14,44 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group};
 use flotta_unit_spec::fleet::FleetOptions;
+use flotta_unit_spec::flotta_options::FlottaOptions;
 use flotta_unit_spec::name::UnitName;
-use flotta_unit_spec::service::ServiceConfig;
+use flotta_unit_spec::service::{ServiceConfig, UnitSection};
 use flotta_unit_spec::specifier::SpecifierContext;
 use flotta_unit_spec::syntax::UnitFile;
 
 const TEMPLATE: &str = include_str!("sample.application@.service");
 
-/// Everything a scheduler and an agent read from one instance.
-fn instantiate(template: &UnitName, n: usize) -> usize {
-    let instance = format!("{}", 8080 + n % 16);
-    let name = match template.instantiate(&instance) {
-        Ok(name) => name,
-        Err(_) => return 0,
-    };
-    let Ok(unit) = UnitFile::parse(TEMPLATE) else {
+/// What the cluster reads for one instance to place it: the instance name, the
+/// parsed unit, typed `[X-Fleet]` and `[X-Flotta]` with fleet's specifiers.
+fn place_view(template: &UnitName, n: usize) -> Option<(UnitName, UnitFile, usize)> {
+    let mut buf = itoa_buf(8080 + n % 16);
+    let name = template.instantiate(&buf).ok()?;
+    buf.clear();
+    let unit = UnitFile::parse(TEMPLATE).ok()?;
+    let fleet = FleetOptions::from_unit(&unit, Some(&name)).ok()?;
+    let flotta = FlottaOptions::from_unit(&unit, Some(&name)).ok()?;
+    let checked = fleet.conflicts.len() + flotta.placement.len();
+    Some((name, unit, checked))
+}
+
+/// Everything, as the agent that runs the instance also reads `[Unit]` and
+/// `[Service]` with the full systemd specifier table.
+fn agent_view(template: &UnitName, n: usize) -> usize {
+    let Some((name, unit, checked)) = place_view(template, n) else {
         return 0;
     };
     let ctx = SpecifierContext::for_unit(&name).machine_id("4468cdab2f3a4c6e9f1b7a0d5e8c2b91");
-    let fleet = FleetOptions::from_unit(&unit, Some(&name)).map(|f| f.conflicts.len());
-    let service = ServiceConfig::from_unit(&unit, &ctx).map(|s| s.exec_start.len());
-    fleet.unwrap_or(0) + service.unwrap_or(0)
+    let service = ServiceConfig::from_unit(&unit, &ctx).map_or(0, |s| s.exec_start.len());
+    let section = UnitSection::from_unit(&unit, &ctx).map_or(0, |u| u.after.len());
+    checked + service + section
+}
+
+fn itoa_buf(n: usize) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(8);
+    let _ = write!(s, "{n}");
+    s
 }
 
 fn baseline(n: usize) -> usize {
@@ -51,16 +72,26 @@ fn headline() {
         return;
     };
     let (base, _) = timed(|| baseline(n));
-    let (work, checked) = timed(|| (0..n).map(|i| instantiate(&template, i)).sum());
+    let (place, placed) = timed(|| {
+        (0..n)
+            .filter_map(|i| place_view(&template, i).map(|v| v.2))
+            .sum()
+    });
+    let (agent, checked) = timed(|| (0..n).map(|i| agent_view(&template, i)).sum());
     let bytes = (TEMPLATE.len() * n) as f64;
     breakdown(&template, n / 10);
-    let secs = work.as_secs_f64();
+    let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    let mbs = |d: Duration| bytes / d.as_secs_f64() / 1e6;
     println!(
-        "{{\"bench\":\"unit-spec/instantiate\",\"instances\":{n},\"instances_per_s\":{:.0},\"mb_per_s\":{:.1},\"baseline_lines_count_mb_per_s\":{:.1},\"ratio_to_baseline\":{:.3},\"checked\":{checked}}}",
-        n as f64 / secs,
-        bytes / secs / 1e6,
-        bytes / base.as_secs_f64() / 1e6,
-        base.as_secs_f64() / secs,
+        "{{\"bench\":\"unit-spec/instantiate\",\"instances\":{n},\"place_view_instances_per_s\":{:.0},\"place_view_mb_per_s\":{:.1},\"agent_view_instances_per_s\":{:.0},\"agent_view_mb_per_s\":{:.1},\"baseline_lines_count_mb_per_s\":{:.1},\"place_view_ratio_to_baseline\":{:.3},\"agent_view_ratio_to_baseline\":{:.3},\"checked\":{}}}",
+        rate(place),
+        mbs(place),
+        rate(agent),
+        mbs(agent),
+        mbs(base),
+        base.as_secs_f64() / place.as_secs_f64(),
+        base.as_secs_f64() / agent.as_secs_f64(),
+        placed + checked,
     );
 }
 
@@ -108,11 +139,18 @@ fn pieces(c: &mut Criterion) {
         b.iter(|| black_box(TEMPLATE).lines().count())
     });
     group.bench_function("parse", |b| b.iter(|| UnitFile::parse(black_box(TEMPLATE))));
-    group.bench_function("parse + typed + expand", |b| {
+    group.bench_function("place view: parse + [X-Fleet] + [X-Flotta]", |b| {
         let mut i = 0;
         b.iter(|| {
             i += 1;
-            instantiate(&template, i)
+            place_view(&template, i).map(|v| v.2)
+        })
+    });
+    group.bench_function("agent view: + [Unit] + [Service]", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            agent_view(&template, i)
         })
     });
     group.finish();

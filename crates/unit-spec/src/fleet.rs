@@ -40,6 +40,7 @@
 //! assert_eq!(fleet.machine_metadata["region"], ["eu", "us"]);
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -159,10 +160,11 @@ impl FleetOptions {
     /// Reads `[X-Fleet]` without checking combinations (fleet's accessors, which
     /// fleet's agent and engine used on stored units without re-validating).
     pub fn read(unit: &UnitFile, name: Option<&UnitName>) -> FleetOptions {
-        let mut raw: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        // Values per known key (indexed like KNOWN_KEYS), borrowed where possible.
+        let mut groups: [Vec<Cow<'_, str>>; KNOWN_KEYS.len()] = Default::default();
         let mut out = FleetOptions::default();
         for entry in unit.entries().filter(|e| e.section == SECTION) {
-            if !KNOWN_KEYS.contains(&entry.key) {
+            let Some(index) = KNOWN_KEYS.iter().position(|k| *k == entry.key) else {
                 out.warnings.push(FleetWarning {
                     key: entry.key.to_owned(),
                     line: entry.line,
@@ -173,16 +175,17 @@ impl FleetOptions {
                     ),
                 });
                 continue;
-            }
-            let values = raw.entry(entry.key).or_default();
+            };
+            let before = groups[index].len();
             for value in split_multivalue(entry.value) {
-                values.push(match name {
-                    Some(name) => expand_fleet(&value, name),
-                    None => value,
-                });
+                let value = match name {
+                    Some(name) if value.contains('%') => Cow::Owned(expand_fleet(&value, name)),
+                    _ => value,
+                };
+                groups[index].push(value);
             }
             if matches!(entry.key, "MachineMetadata" | "X-ConditionMachineMetadata") {
-                for value in values.iter() {
+                for value in &groups[index][before..] {
                     if metadata_pair(value).is_none() && !value.is_empty() {
                         out.warnings.push(FleetWarning {
                             key: entry.key.to_owned(),
@@ -196,8 +199,13 @@ impl FleetOptions {
                 }
             }
         }
-        let get = |key: &str| raw.get(key).map(Vec::as_slice).unwrap_or(&[]);
-        let non_empty = |v: &&String| !v.is_empty();
+        let get = |key: &str| {
+            KNOWN_KEYS
+                .iter()
+                .position(|k| *k == key)
+                .map_or(&[][..], |i| groups[i].as_slice())
+        };
+        let owned = |v: &Cow<'_, str>| (!v.is_empty()).then(|| v.to_string());
 
         out.machine_id = [
             "MachineID",
@@ -205,12 +213,11 @@ impl FleetOptions {
             "X-ConditionMachineBootID",
         ]
         .iter()
-        .find_map(|k| get(k).iter().find(non_empty).cloned());
+        .find_map(|k| get(k).iter().find_map(owned));
         out.machine_of = get("X-ConditionMachineOf")
             .iter()
             .chain(get("MachineOf"))
-            .filter(non_empty)
-            .cloned()
+            .filter_map(owned)
             .collect();
         out.conflicts = get("X-Conflicts")
             .iter()
@@ -218,7 +225,7 @@ impl FleetOptions {
             .flat_map(|v| v.split_whitespace())
             .map(str::to_owned)
             .collect();
-        out.replaces = get("Replaces").iter().filter(non_empty).cloned().collect();
+        out.replaces = get("Replaces").iter().filter_map(owned).collect();
         out.global = get("Global").last().is_some_and(|v| is_truthy(v));
         for value in get("X-ConditionMachineMetadata")
             .iter()
@@ -284,10 +291,10 @@ impl FleetOptions {
 }
 
 /// fleet's `parseMultivalueLine`, applied only to fully quoted values.
-fn split_multivalue(value: &str) -> Vec<String> {
+fn split_multivalue(value: &str) -> Vec<Cow<'_, str>> {
     let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
     if !quoted {
-        return vec![value.to_owned()];
+        return vec![Cow::Borrowed(value)];
     }
     let mut values = Vec::new();
     let mut current = String::new();
@@ -295,11 +302,11 @@ fn split_multivalue(value: &str) -> Vec<String> {
     for c in value.chars() {
         match c {
             '"' => in_quotes = !in_quotes,
-            ' ' if !in_quotes => values.push(std::mem::take(&mut current)),
+            ' ' if !in_quotes => values.push(Cow::Owned(std::mem::take(&mut current))),
             c => current.push(c),
         }
     }
-    values.push(current);
+    values.push(Cow::Owned(current));
     values
 }
 

@@ -334,8 +334,37 @@ impl UnitName {
         if instance.is_empty() {
             return Err(NameError::new(&self.name, NameErrorKind::EmptyInstance));
         }
-        let name = format!("{}@{instance}.{}", &self.name[..at], self.unit_type);
-        UnitName::parse(&name)
+        let prefix = &self.name[..at];
+        let suffix = self.unit_type.as_str();
+        if prefix.len() + instance.len() + suffix.len() + 2 > UNIT_NAME_MAX {
+            let name = format!("{prefix}@{instance}.{suffix}");
+            return UnitName::parse(&name);
+        }
+        // The template is valid already: only the instance needs checking.
+        if let Some((i, ch)) = instance
+            .char_indices()
+            .find(|&(_, c)| !(c == '@' || (c.is_ascii() && is_valid_unit_char(c as u8))))
+        {
+            let name = format!("{prefix}@{instance}.{suffix}");
+            let column = prefix.len() + 1 + i;
+            return Err(NameError::new(
+                &name,
+                NameErrorKind::InvalidChar { ch, column },
+            ));
+        }
+        let mut name = String::with_capacity(prefix.len() + instance.len() + suffix.len() + 2);
+        name.push_str(prefix);
+        name.push('@');
+        name.push_str(instance);
+        name.push('.');
+        let dot = name.len() - 1;
+        name.push_str(suffix);
+        Ok(UnitName {
+            name,
+            at: Some(at),
+            dot,
+            unit_type: self.unit_type,
+        })
     }
 
     /// The name without its type suffix: `foo@bar` (`%N`).

@@ -256,8 +256,10 @@ impl UnitFile {
     }
 
     fn parse_owned(text: String) -> Result<UnitFile, ParseError> {
-        let mut sections: Vec<SectionSpan> = Vec::new();
-        let mut entries: Vec<EntrySpan> = Vec::new();
+        // One allocation each for typical files: at most one entry per line.
+        let line_count = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+        let mut sections: Vec<SectionSpan> = Vec::with_capacity(4);
+        let mut entries: Vec<EntrySpan> = Vec::with_capacity(line_count);
         let body_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
         let bytes = text.as_bytes();
         if let Some(nul) = memchr::memchr(0, bytes) {
