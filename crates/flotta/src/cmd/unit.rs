@@ -294,7 +294,17 @@ fn escape(args: &EscapeArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = Vec::with_capacity(args.strings.len());
     for s in &args.strings {
-        out.push(escaper.run(s)?);
+        if let Some(warning) = escaper.warning(s) {
+            eprintln!("{warning}");
+        }
+        match escaper.run(s) {
+            Ok(escaped) => out.push(escaped),
+            // systemd-escape's own words, without a prefix, so scripts see the same.
+            Err(err) => {
+                eprintln!("{err}");
+                return Ok(ExitCode::from(1));
+            }
+        }
     }
     println!("{}", out.join(" "));
     Ok(ExitCode::SUCCESS)
