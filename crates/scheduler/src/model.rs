@@ -1,0 +1,179 @@
+//! What the scheduler is given: machines, units and their requirements.
+
+use std::collections::BTreeMap;
+
+use flotta_unit_spec::fleet::FleetOptions;
+use serde::{Deserialize, Serialize};
+
+/// A machine units can be placed on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Machine {
+    /// Machine ID (systemd machine-id form); also the tie-break order.
+    pub id: String,
+    /// Public IP, for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// Metadata, one value per key (fleet's model).
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// Capacity; `None` fields are unlimited.
+    #[serde(default)]
+    pub capacity: Resources,
+}
+
+/// CPU and memory, as requested by units and offered by machines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resources {
+    /// Thousandths of a core.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_millis: Option<u64>,
+    /// Bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_bytes: Option<u64>,
+}
+
+/// fleet's target states.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetState {
+    /// Known to the cluster, not placed.
+    Inactive,
+    /// Placed and loaded, not started.
+    Loaded,
+    /// Placed and running.
+    #[default]
+    Launched,
+}
+
+/// How feasible machines are ranked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "key")]
+pub enum Strategy {
+    /// Fewest units first, ties by machine ID (fleet).
+    #[default]
+    LeastLoaded,
+    /// Fewest instances of the same template per value of a metadata key first.
+    Spread(String),
+    /// Most units first (fill machines up).
+    Binpack,
+}
+
+/// Where a unit may run (fleet's `[X-Fleet]`, specifiers already expanded).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Requirements {
+    /// Required machine (full ID or its first 8 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<String>,
+    /// Units this one must share a machine with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub machine_of: Vec<String>,
+    /// Required metadata: every key must hold one of its values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, Vec<String>>,
+    /// Globs of units this one may not share a machine with (both directions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<String>,
+    /// One instance on every matching machine.
+    #[serde(default)]
+    pub global: bool,
+    /// Globs of units this one pushes off its machine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
+}
+
+impl From<&FleetOptions> for Requirements {
+    fn from(f: &FleetOptions) -> Self {
+        Requirements {
+            machine_id: f.machine_id.clone(),
+            machine_of: f.machine_of.clone(),
+            metadata: f.machine_metadata.clone(),
+            conflicts: f.conflicts.clone(),
+            global: f.global,
+            replaces: f.replaces.clone(),
+        }
+    }
+}
+
+/// A unit to place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitSpec {
+    /// Full unit name, e.g. `sample.application.1@8080.service`.
+    pub name: String,
+    /// Placement requirements.
+    #[serde(default)]
+    pub requirements: Requirements,
+    /// Resources requested.
+    #[serde(default)]
+    pub requests: Resources,
+    /// Target state; inactive units are not placed.
+    #[serde(default)]
+    pub target: TargetState,
+    /// Ranking strategy.
+    #[serde(default)]
+    pub strategy: Strategy,
+}
+
+impl UnitSpec {
+    /// A launched unit with no requirements.
+    pub fn new(name: impl Into<String>) -> Self {
+        UnitSpec {
+            name: name.into(),
+            ..UnitSpec::default()
+        }
+    }
+
+    /// Adds a `Conflicts=` glob.
+    pub fn conflicts(mut self, pattern: impl Into<String>) -> Self {
+        self.requirements.conflicts.push(pattern.into());
+        self
+    }
+
+    /// The part before the first `@` (or the whole name without its type).
+    pub fn prefix(&self) -> &str {
+        match self.name.find('@') {
+            Some(at) => &self.name[..at],
+            None => self.name.rsplit_once('.').map_or(&self.name, |(p, _)| p),
+        }
+    }
+
+    /// The template this unit is an instance of (`foo@.service`), if any.
+    pub fn template(&self) -> Option<String> {
+        let at = self.name.find('@')?;
+        let dot = self.name.rfind('.')?;
+        (dot > at).then(|| format!("{}@{}", &self.name[..at], &self.name[dot..]))
+    }
+}
+
+impl Machine {
+    /// A machine with an ID and no metadata.
+    pub fn new(id: impl Into<String>) -> Self {
+        Machine {
+            id: id.into(),
+            ..Machine::default()
+        }
+    }
+
+    /// Adds a metadata pair.
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// fleet's `MatchID`: the full ID, or its first 8 characters.
+    pub fn matches_id(&self, wanted: &str) -> bool {
+        self.id == wanted || (wanted.len() == 8 && self.id.get(..8) == Some(wanted))
+    }
+
+    /// `ID…/IP` the way fleetctl shows a machine.
+    pub fn legend(&self) -> String {
+        let short = self.id.get(..8).unwrap_or(&self.id);
+        match &self.public_ip {
+            Some(ip) => format!("{short}.../{ip}"),
+            None => format!("{short}..."),
+        }
+    }
+}

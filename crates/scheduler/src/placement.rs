@@ -1,0 +1,432 @@
+//! The placement state: who runs where, indexed so each decision is cheap.
+//!
+//! [`Placement`] holds the machines (sorted by ID), the units (sorted by name),
+//! which machine each unit is on, each machine's load in a load-ordered set, the
+//! [`ConflictIndex`] and resource use. Deciding a unit walks machines in
+//! strategy order and runs the checks in fleet's `AbleToRun` order, cheapest
+//! first, stopping at the first feasible machine; the rejections it meets on
+//! the way are the explanation if it finds none.
+
+use std::collections::{BTreeSet, HashMap};
+
+use flotta_unit_spec::glob::glob_match;
+
+use crate::conflicts::{ConflictIndex, PatternId};
+use crate::explain::{Explanation, Rejection};
+use crate::model::{Machine, Strategy, TargetState, UnitSpec};
+
+/// Index of a unit in [`Placement::units`].
+pub type UnitIdx = usize;
+/// Index of a machine in [`Placement::machines`].
+pub type MachineIdx = usize;
+
+/// Placement state for one cluster.
+#[derive(Debug)]
+pub struct Placement {
+    machines: Vec<Machine>,
+    machine_idx: HashMap<String, MachineIdx>,
+    live: Vec<bool>,
+    units: Vec<UnitSpec>,
+    unit_idx: HashMap<String, UnitIdx>,
+    /// Per unit: patterns its name matches, patterns it declares.
+    patterns: Vec<(Vec<PatternId>, Vec<PatternId>)>,
+    assigned: Vec<Option<MachineIdx>>,
+    /// Machines a global unit runs on.
+    global_on: Vec<Vec<MachineIdx>>,
+    held: Vec<Vec<UnitIdx>>,
+    load: Vec<u32>,
+    order: BTreeSet<(u32, MachineIdx)>,
+    used: Vec<(u64, u64)>,
+    /// Instances per (template, metadata value) for the spread strategy.
+    spread_count: HashMap<(String, String), u32>,
+    conflicts: ConflictIndex,
+}
+
+impl Placement {
+    /// Builds an empty placement for these machines and units (sorted here).
+    pub fn new(mut machines: Vec<Machine>, mut units: Vec<UnitSpec>) -> Self {
+        machines.sort_by(|a, b| a.id.cmp(&b.id));
+        machines.dedup_by(|a, b| a.id == b.id);
+        units.sort_by(|a, b| a.name.cmp(&b.name));
+        units.dedup_by(|a, b| a.name == b.name);
+        let mut conflicts = ConflictIndex::default();
+        for u in &units {
+            for p in &u.requirements.conflicts {
+                conflicts.register(p);
+            }
+        }
+        let mut scratch = Vec::new();
+        let patterns = units
+            .iter()
+            .map(|u| {
+                conflicts.matches_of(&u.name, &mut scratch);
+                let declared = u
+                    .requirements
+                    .conflicts
+                    .iter()
+                    .filter_map(|p| conflicts.id(p))
+                    .collect();
+                (scratch.clone(), declared)
+            })
+            .collect();
+        let n = machines.len();
+        Placement {
+            machine_idx: machines
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id.clone(), i))
+                .collect(),
+            live: vec![true; n],
+            unit_idx: units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.name.clone(), i))
+                .collect(),
+            assigned: vec![None; units.len()],
+            global_on: vec![Vec::new(); units.len()],
+            held: vec![Vec::new(); n],
+            load: vec![0; n],
+            order: (0..n).map(|i| (0, i)).collect(),
+            used: vec![(0, 0); n],
+            spread_count: HashMap::new(),
+            patterns,
+            machines,
+            units,
+            conflicts,
+        }
+    }
+
+    /// The machines, sorted by ID.
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+
+    /// The units, sorted by name.
+    pub fn units(&self) -> &[UnitSpec] {
+        &self.units
+    }
+
+    /// Looks a unit up by name.
+    pub fn unit_index(&self, name: &str) -> Option<UnitIdx> {
+        self.unit_idx.get(name).copied()
+    }
+
+    /// Looks a machine up by ID.
+    pub fn machine_index(&self, id: &str) -> Option<MachineIdx> {
+        self.machine_idx.get(id).copied()
+    }
+
+    /// The machine a non-global unit is on.
+    pub fn machine_of(&self, unit: UnitIdx) -> Option<MachineIdx> {
+        self.assigned.get(unit).copied().flatten()
+    }
+
+    /// The machines a global unit runs on.
+    pub fn global_machines(&self, unit: UnitIdx) -> &[MachineIdx] {
+        self.global_on.get(unit).map_or(&[], Vec::as_slice)
+    }
+
+    /// Units (global ones included) on a machine.
+    pub fn units_on(&self, machine: MachineIdx) -> &[UnitIdx] {
+        self.held.get(machine).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a machine is still part of the cluster.
+    pub fn is_live(&self, machine: MachineIdx) -> bool {
+        self.live.get(machine).copied().unwrap_or(false)
+    }
+
+    fn spread_key(&self, unit: UnitIdx, machine: MachineIdx) -> Option<(String, String)> {
+        let u = &self.units[unit];
+        let Strategy::Spread(key) = &u.strategy else {
+            return None;
+        };
+        let value = self.machines[machine]
+            .metadata
+            .get(key)
+            .cloned()
+            .unwrap_or_default();
+        Some((
+            u.template().unwrap_or_else(|| u.name.clone()),
+            format!("{key}={value}"),
+        ))
+    }
+
+    /// Puts `unit` on `machine` without checks (the caller decided).
+    pub(crate) fn put(&mut self, unit: UnitIdx, machine: MachineIdx) {
+        let (matches, declared) = &self.patterns[unit];
+        self.conflicts.add(machine, matches, declared);
+        self.held[machine].push(unit);
+        self.order.remove(&(self.load[machine], machine));
+        self.load[machine] += 1;
+        self.order.insert((self.load[machine], machine));
+        let r = self.units[unit].requests;
+        self.used[machine].0 += r.cpu_millis.unwrap_or(0);
+        self.used[machine].1 += r.memory_bytes.unwrap_or(0);
+        if let Some(k) = self.spread_key(unit, machine) {
+            *self.spread_count.entry(k).or_default() += 1;
+        }
+        if self.units[unit].requirements.global {
+            self.global_on[unit].push(machine);
+        } else {
+            self.assigned[unit] = Some(machine);
+        }
+    }
+
+    /// Takes `unit` off `machine`.
+    pub(crate) fn take(&mut self, unit: UnitIdx, machine: MachineIdx) {
+        let Some(pos) = self.held[machine].iter().position(|&u| u == unit) else {
+            return;
+        };
+        self.held[machine].swap_remove(pos);
+        let (matches, declared) = &self.patterns[unit];
+        self.conflicts.remove(machine, matches, declared);
+        if self.live[machine] {
+            self.order.remove(&(self.load[machine], machine));
+        }
+        self.load[machine] = self.load[machine].saturating_sub(1);
+        if self.live[machine] {
+            self.order.insert((self.load[machine], machine));
+        }
+        let r = self.units[unit].requests;
+        self.used[machine].0 = self.used[machine]
+            .0
+            .saturating_sub(r.cpu_millis.unwrap_or(0));
+        self.used[machine].1 = self.used[machine]
+            .1
+            .saturating_sub(r.memory_bytes.unwrap_or(0));
+        if let Some(k) = self.spread_key(unit, machine)
+            && let Some(n) = self.spread_count.get_mut(&k)
+        {
+            *n = n.saturating_sub(1);
+        }
+        if self.units[unit].requirements.global {
+            self.global_on[unit].retain(|&m| m != machine);
+        } else if self.assigned[unit] == Some(machine) {
+            self.assigned[unit] = None;
+        }
+    }
+
+    /// Removes a machine: its units become unplaced; returns them (sorted).
+    pub fn remove_machine(&mut self, machine: MachineIdx) -> Vec<UnitIdx> {
+        if !self.is_live(machine) {
+            return Vec::new();
+        }
+        let mut lost: Vec<UnitIdx> = self.held[machine].clone();
+        for &u in &lost {
+            self.take(u, machine);
+        }
+        self.order.remove(&(self.load[machine], machine));
+        self.live[machine] = false;
+        lost.retain(|&u| !self.units[u].requirements.global);
+        lost.sort_unstable();
+        lost
+    }
+
+    /// fleet's `AbleToRun`, in its order: machine ID, metadata, peers,
+    /// conflicts (both directions), then flotta's replaced-by and resources.
+    pub fn check(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        let u = &self.units[unit];
+        let m = &self.machines[machine];
+        let req = &u.requirements;
+        if let Some(wanted) = &req.machine_id
+            && !m.matches_id(wanted)
+        {
+            return Err(Rejection::MachineId {
+                wanted: wanted.clone(),
+            });
+        }
+        for (key, wanted) in &req.metadata {
+            let ok = m.metadata.get(key).is_some_and(|v| wanted.contains(v));
+            if !ok {
+                return Err(Rejection::Metadata {
+                    key: key.clone(),
+                    wanted: wanted.clone(),
+                });
+            }
+        }
+        for peer in &req.machine_of {
+            let here = self.unit_index(peer).is_some_and(|p| {
+                self.assigned[p] == Some(machine) || self.global_on[p].contains(&machine)
+            });
+            if !here {
+                return Err(Rejection::Peer { peer: peer.clone() });
+            }
+        }
+        let (matches, declared) = &self.patterns[unit];
+        if let Some(p) = self.conflicts.conflict(machine, matches, declared) {
+            let pattern = self.conflicts.pattern(p).to_owned();
+            let with = self.conflicting_unit(unit, machine, &pattern);
+            return Err(Rejection::Conflict { pattern, with });
+        }
+        if let Some(&by) = self.held[machine].iter().find(|&&o| {
+            o != unit
+                && self.units[o]
+                    .requirements
+                    .replaces
+                    .iter()
+                    .any(|p| glob_match(p, &u.name))
+        }) {
+            return Err(Rejection::ReplacedBy {
+                unit: self.units[by].name.clone(),
+            });
+        }
+        let (cpu, mem) = self.used[machine];
+        if let (Some(cap), Some(want)) = (m.capacity.cpu_millis, u.requests.cpu_millis)
+            && cpu + want > cap
+        {
+            return Err(Rejection::Resources {
+                resource: "cpu".into(),
+            });
+        }
+        if let (Some(cap), Some(want)) = (m.capacity.memory_bytes, u.requests.memory_bytes)
+            && mem + want > cap
+        {
+            return Err(Rejection::Resources {
+                resource: "memory".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The unit on `machine` that `pattern` makes `unit` conflict with.
+    fn conflicting_unit(&self, unit: UnitIdx, machine: MachineIdx, pattern: &str) -> String {
+        let u = &self.units[unit];
+        self.held[machine]
+            .iter()
+            .map(|&o| &self.units[o])
+            .find(|o| {
+                o.name != u.name
+                    && ((u.requirements.conflicts.iter().any(|p| p == pattern)
+                        && glob_match(pattern, &o.name))
+                        || (o.requirements.conflicts.iter().any(|p| p == pattern)
+                            && glob_match(pattern, &u.name)))
+            })
+            .map_or_else(String::new, |o| o.name.clone())
+    }
+
+    /// Chooses a machine for `unit` (not placed yet) by its strategy, or says
+    /// why none fits. `exclude` is skipped (a machine being left).
+    pub fn decide(
+        &self,
+        unit: UnitIdx,
+        exclude: Option<MachineIdx>,
+    ) -> Result<MachineIdx, Explanation> {
+        let u = &self.units[unit];
+        let mut why = Explanation::default();
+        let consider = |m: MachineIdx, why: &mut Explanation| -> bool {
+            if Some(m) == exclude {
+                return false;
+            }
+            why.machines_evaluated += 1;
+            match self.check(unit, m) {
+                Ok(()) => true,
+                Err(r) => {
+                    why.record(&self.machines[m].id, r);
+                    false
+                }
+            }
+        };
+        // A pinned or co-located unit has at most a few candidates: look there.
+        let pinned: Option<Vec<MachineIdx>> = if let Some(id) = &u.requirements.machine_id {
+            Some(
+                self.order
+                    .iter()
+                    .map(|&(_, m)| m)
+                    .filter(|&m| self.machines[m].matches_id(id))
+                    .collect(),
+            )
+        } else {
+            u.requirements.machine_of.first().map(|peer| {
+                let p = self.unit_index(peer);
+                p.map_or_else(Vec::new, |p| {
+                    let mut ms: Vec<MachineIdx> = self.assigned[p].into_iter().collect();
+                    ms.extend(&self.global_on[p]);
+                    ms
+                })
+            })
+        };
+        if let Some(candidates) = pinned {
+            if candidates.is_empty() {
+                return Err(
+                    match (
+                        &u.requirements.machine_id,
+                        u.requirements.machine_of.first(),
+                    ) {
+                        (Some(id), _) => Explanation::blocked(format!("no machine has ID {id}")),
+                        (None, Some(peer)) => Explanation::blocked(format!(
+                            "waiting for MachineOf peer {peer}, which is not placed"
+                        )),
+                        (None, None) => Explanation::default(),
+                    },
+                );
+            }
+            for m in candidates {
+                if consider(m, &mut why) {
+                    return Ok(m);
+                }
+            }
+            return Err(why);
+        }
+        match &u.strategy {
+            Strategy::LeastLoaded => {
+                for &(_, m) in &self.order {
+                    if consider(m, &mut why) {
+                        return Ok(m);
+                    }
+                }
+            }
+            Strategy::Binpack => {
+                for &(_, m) in self.order.iter().rev() {
+                    if consider(m, &mut why) {
+                        return Ok(m);
+                    }
+                }
+            }
+            Strategy::Spread(_) => {
+                // Every feasible machine is ranked: fewest instances of this
+                // template on the machine's value of the key, then least loaded.
+                let mut best: Option<(u32, u32, MachineIdx)> = None;
+                for &(load, m) in &self.order {
+                    if consider(m, &mut why) {
+                        let count = self
+                            .spread_key(unit, m)
+                            .and_then(|k| self.spread_count.get(&k).copied())
+                            .unwrap_or(0);
+                        if best.is_none_or(|(c, l, _)| (count, load) < (c, l)) {
+                            best = Some((count, load, m));
+                        }
+                    }
+                }
+                if let Some((_, _, m)) = best {
+                    return Ok(m);
+                }
+            }
+        }
+        Err(why)
+    }
+
+    /// Whether a unit should be placed at all.
+    pub(crate) fn wants_placement(&self, unit: UnitIdx) -> bool {
+        self.units[unit].target != TargetState::Inactive
+    }
+
+    /// Units a newly placed `unit` pushes off `machine` (its `Replaces=` globs).
+    pub(crate) fn replaced_by(&self, unit: UnitIdx, machine: MachineIdx) -> Vec<UnitIdx> {
+        let u = &self.units[unit];
+        let mut out: Vec<UnitIdx> = self.held[machine]
+            .iter()
+            .copied()
+            .filter(|&o| {
+                o != unit
+                    && !self.units[o].requirements.global
+                    && u.requirements
+                        .replaces
+                        .iter()
+                        .any(|p| glob_match(p, &self.units[o].name))
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
