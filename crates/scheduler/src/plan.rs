@@ -303,6 +303,8 @@ fn place_one(
             let to = p.machines()[m].id.clone();
             p.put(u, m);
             match displaced.remove(&u) {
+                // Displaced only while a peer was being moved, and back where it was.
+                Some((from, _)) if from == to => {}
                 Some((from, reason)) => out.actions.push(Action::Move {
                     unit: name,
                     from,
