@@ -67,7 +67,15 @@ fn agent_state_sorting() {
 }
 
 /// (existing unit, its Conflicts, new unit, its Conflicts, conflict expected)
-const HAS_CONFLICTS: &[(&str, &[&str], &str, &[&str], bool)] = &[
+type ConflictCase = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+    bool,
+);
+
+const HAS_CONFLICTS: &[ConflictCase] = &[
     // empty current state causes no conflicts
     ("", &[], "foo.service", &["bar.service"], false),
     // existing job has conflict with new job
