@@ -20,6 +20,20 @@ pub type UnitIdx = usize;
 /// Index of a machine in [`Placement::machines`].
 pub type MachineIdx = usize;
 
+/// A rejection without names: cheap to make for every machine tried.
+#[derive(Debug, Clone, Copy)]
+enum Reject {
+    MachineId,
+    Metadata(usize),
+    Peer(usize),
+    Conflict(PatternId),
+    ReplacedBy(UnitIdx),
+    Cpu,
+    Memory,
+}
+
+static EMPTY: Vec<String> = Vec::new();
+
 /// Placement state for one cluster.
 #[derive(Debug)]
 pub struct Placement {
@@ -225,68 +239,101 @@ impl Placement {
 
     /// fleet's `AbleToRun`, in its order: machine ID, metadata, peers,
     /// conflicts (both directions), then flotta's replaced-by and resources.
+    ///
+    /// # Errors
+    /// The first check that fails, described.
     pub fn check(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        self.check_fast(unit, machine)
+            .map_err(|r| self.describe(unit, machine, r))
+    }
+
+    /// [`Placement::check`] without allocating: the hot path of every decision.
+    fn check_fast(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         let u = &self.units[unit];
         let m = &self.machines[machine];
         let req = &u.requirements;
         if let Some(wanted) = &req.machine_id
             && !m.matches_id(wanted)
         {
-            return Err(Rejection::MachineId {
-                wanted: wanted.clone(),
-            });
+            return Err(Reject::MachineId);
         }
-        for (key, wanted) in &req.metadata {
-            let ok = m.metadata.get(key).is_some_and(|v| wanted.contains(v));
-            if !ok {
-                return Err(Rejection::Metadata {
-                    key: key.clone(),
-                    wanted: wanted.clone(),
-                });
+        for (i, (key, wanted)) in req.metadata.iter().enumerate() {
+            if !m.metadata.get(key).is_some_and(|v| wanted.contains(v)) {
+                return Err(Reject::Metadata(i));
             }
         }
-        for peer in &req.machine_of {
+        for (i, peer) in req.machine_of.iter().enumerate() {
             let here = self.unit_index(peer).is_some_and(|p| {
                 self.assigned[p] == Some(machine) || self.global_on[p].contains(&machine)
             });
             if !here {
-                return Err(Rejection::Peer { peer: peer.clone() });
+                return Err(Reject::Peer(i));
             }
         }
         let (matches, declared) = &self.patterns[unit];
         if let Some(p) = self.conflicts.conflict(machine, matches, declared) {
-            let pattern = self.conflicts.pattern(p).to_owned();
-            let with = self.conflicting_unit(unit, machine, &pattern);
-            return Err(Rejection::Conflict { pattern, with });
+            return Err(Reject::Conflict(p));
         }
         if let Some(&by) = self.held[machine].iter().find(|&&o| {
             o != unit
+                && !self.units[o].requirements.replaces.is_empty()
                 && self.units[o]
                     .requirements
                     .replaces
                     .iter()
                     .any(|p| glob_match(p, &u.name))
         }) {
-            return Err(Rejection::ReplacedBy {
-                unit: self.units[by].name.clone(),
-            });
+            return Err(Reject::ReplacedBy(by));
         }
         let (cpu, mem) = self.used[machine];
         if let (Some(cap), Some(want)) = (m.capacity.cpu_millis, u.requests.cpu_millis)
             && cpu + want > cap
         {
-            return Err(Rejection::Resources {
-                resource: "cpu".into(),
-            });
+            return Err(Reject::Cpu);
         }
         if let (Some(cap), Some(want)) = (m.capacity.memory_bytes, u.requests.memory_bytes)
             && mem + want > cap
         {
-            return Err(Rejection::Resources {
-                resource: "memory".into(),
-            });
+            return Err(Reject::Memory);
         }
         Ok(())
+    }
+
+    /// Turns a compact rejection into the full, named one.
+    fn describe(&self, unit: UnitIdx, machine: MachineIdx, r: Reject) -> Rejection {
+        let req = &self.units[unit].requirements;
+        match r {
+            Reject::MachineId => Rejection::MachineId {
+                wanted: req.machine_id.clone().unwrap_or_default(),
+            },
+            Reject::Metadata(i) => {
+                let (key, wanted) = req.metadata.iter().nth(i).unwrap_or_else(|| {
+                    // Unreachable: `i` came from iterating this map.
+                    (&self.units[unit].name, &EMPTY)
+                });
+                Rejection::Metadata {
+                    key: key.clone(),
+                    wanted: wanted.clone(),
+                }
+            }
+            Reject::Peer(i) => Rejection::Peer {
+                peer: req.machine_of.get(i).cloned().unwrap_or_default(),
+            },
+            Reject::Conflict(p) => {
+                let pattern = self.conflicts.pattern(p).to_owned();
+                let with = self.conflicting_unit(unit, machine, &pattern);
+                Rejection::Conflict { pattern, with }
+            }
+            Reject::ReplacedBy(by) => Rejection::ReplacedBy {
+                unit: self.units[by].name.clone(),
+            },
+            Reject::Cpu => Rejection::Resources {
+                resource: "cpu".into(),
+            },
+            Reject::Memory => Rejection::Resources {
+                resource: "memory".into(),
+            },
+        }
     }
 
     /// The unit on `machine` that `pattern` makes `unit` conflict with.
@@ -307,25 +354,41 @@ impl Placement {
 
     /// Chooses a machine for `unit` (not placed yet) by its strategy, or says
     /// why none fits. `exclude` is skipped (a machine being left).
-    pub fn decide(
+    pub fn decide(&self, unit: UnitIdx, exclude: Option<MachineIdx>) -> Result<MachineIdx, Explanation> {
+        let mut tried = Vec::new();
+        match self.search(unit, exclude, &mut tried) {
+            Ok(m) => Ok(m),
+            Err(Some(blocked)) => Err(blocked),
+            Err(None) => {
+                // Only now, when nothing fits, are the rejections spelled out.
+                let mut why = Explanation {
+                    machines_evaluated: tried.len(),
+                    ..Explanation::default()
+                };
+                for (m, r) in tried.into_iter().filter_map(|(m, r)| r.map(|r| (m, r))) {
+                    why.record(&self.machines[m].id, self.describe(unit, m, r));
+                }
+                Err(why)
+            }
+        }
+    }
+
+    /// Walks candidates in strategy order; `tried` gets every machine looked at
+    /// with its rejection (`None` for the chosen one).
+    fn search(
         &self,
         unit: UnitIdx,
         exclude: Option<MachineIdx>,
-    ) -> Result<MachineIdx, Explanation> {
+        tried: &mut Vec<(MachineIdx, Option<Reject>)>,
+    ) -> Result<MachineIdx, Option<Explanation>> {
         let u = &self.units[unit];
-        let mut why = Explanation::default();
-        let consider = |m: MachineIdx, why: &mut Explanation| -> bool {
+        let mut consider = |m: MachineIdx| -> bool {
             if Some(m) == exclude {
                 return false;
             }
-            why.machines_evaluated += 1;
-            match self.check(unit, m) {
-                Ok(()) => true,
-                Err(r) => {
-                    why.record(&self.machines[m].id, r);
-                    false
-                }
-            }
+            let r = self.check_fast(unit, m).err();
+            tried.push((m, r));
+            r.is_none()
         };
         // A pinned or co-located unit has at most a few candidates: look there.
         let pinned: Option<Vec<MachineIdx>> = if let Some(id) = &u.requirements.machine_id {
@@ -338,8 +401,7 @@ impl Placement {
             )
         } else {
             u.requirements.machine_of.first().map(|peer| {
-                let p = self.unit_index(peer);
-                p.map_or_else(Vec::new, |p| {
+                self.unit_index(peer).map_or_else(Vec::new, |p| {
                     let mut ms: Vec<MachineIdx> = self.assigned[p].into_iter().collect();
                     ms.extend(&self.global_on[p]);
                     ms
@@ -348,47 +410,36 @@ impl Placement {
         };
         if let Some(candidates) = pinned {
             if candidates.is_empty() {
-                return Err(
-                    match (
-                        &u.requirements.machine_id,
-                        u.requirements.machine_of.first(),
-                    ) {
-                        (Some(id), _) => Explanation::blocked(format!("no machine has ID {id}")),
-                        (None, Some(peer)) => Explanation::blocked(format!(
-                            "waiting for MachineOf peer {peer}, which is not placed"
-                        )),
-                        (None, None) => Explanation::default(),
-                    },
-                );
+                return Err(Some(match (&u.requirements.machine_id, u.requirements.machine_of.first()) {
+                    (Some(id), _) => Explanation::blocked(format!("no machine has ID {id}")),
+                    (None, Some(peer)) => Explanation::blocked(format!(
+                        "waiting for MachineOf peer {peer}, which is not placed"
+                    )),
+                    (None, None) => Explanation::default(),
+                }));
             }
-            for m in candidates {
-                if consider(m, &mut why) {
-                    return Ok(m);
-                }
-            }
-            return Err(why);
+            return candidates.into_iter().find(|&m| consider(m)).ok_or(None);
         }
         match &u.strategy {
-            Strategy::LeastLoaded => {
-                for &(_, m) in &self.order {
-                    if consider(m, &mut why) {
-                        return Ok(m);
-                    }
-                }
-            }
-            Strategy::Binpack => {
-                for &(_, m) in self.order.iter().rev() {
-                    if consider(m, &mut why) {
-                        return Ok(m);
-                    }
-                }
-            }
+            Strategy::LeastLoaded => self
+                .order
+                .iter()
+                .map(|&(_, m)| m)
+                .find(|&m| consider(m))
+                .ok_or(None),
+            Strategy::Binpack => self
+                .order
+                .iter()
+                .rev()
+                .map(|&(_, m)| m)
+                .find(|&m| consider(m))
+                .ok_or(None),
             Strategy::Spread(_) => {
                 // Every feasible machine is ranked: fewest instances of this
                 // template on the machine's value of the key, then least loaded.
                 let mut best: Option<(u32, u32, MachineIdx)> = None;
                 for &(load, m) in &self.order {
-                    if consider(m, &mut why) {
+                    if consider(m) {
                         let count = self
                             .spread_key(unit, m)
                             .and_then(|k| self.spread_count.get(&k).copied())
@@ -398,12 +449,20 @@ impl Placement {
                         }
                     }
                 }
-                if let Some((_, _, m)) = best {
-                    return Ok(m);
-                }
+                best.map(|(_, _, m)| m).ok_or(None)
             }
         }
-        Err(why)
+    }
+
+    /// Decides and assigns one unplaced unit; the incremental form of a plan
+    /// pass, for callers that keep a `Placement` between events.
+    ///
+    /// # Errors
+    /// Why no machine fits.
+    pub fn place(&mut self, unit: UnitIdx) -> Result<MachineIdx, Explanation> {
+        let m = self.decide(unit, None)?;
+        self.put(unit, m);
+        Ok(m)
     }
 
     /// Whether a unit should be placed at all.
