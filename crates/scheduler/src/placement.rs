@@ -354,7 +354,11 @@ impl Placement {
 
     /// Chooses a machine for `unit` (not placed yet) by its strategy, or says
     /// why none fits. `exclude` is skipped (a machine being left).
-    pub fn decide(&self, unit: UnitIdx, exclude: Option<MachineIdx>) -> Result<MachineIdx, Explanation> {
+    pub fn decide(
+        &self,
+        unit: UnitIdx,
+        exclude: Option<MachineIdx>,
+    ) -> Result<MachineIdx, Explanation> {
         let mut tried = Vec::new();
         match self.search(unit, exclude, &mut tried) {
             Ok(m) => Ok(m),
@@ -410,13 +414,18 @@ impl Placement {
         };
         if let Some(candidates) = pinned {
             if candidates.is_empty() {
-                return Err(Some(match (&u.requirements.machine_id, u.requirements.machine_of.first()) {
-                    (Some(id), _) => Explanation::blocked(format!("no machine has ID {id}")),
-                    (None, Some(peer)) => Explanation::blocked(format!(
-                        "waiting for MachineOf peer {peer}, which is not placed"
-                    )),
-                    (None, None) => Explanation::default(),
-                }));
+                return Err(Some(
+                    match (
+                        &u.requirements.machine_id,
+                        u.requirements.machine_of.first(),
+                    ) {
+                        (Some(id), _) => Explanation::blocked(format!("no machine has ID {id}")),
+                        (None, Some(peer)) => Explanation::blocked(format!(
+                            "waiting for MachineOf peer {peer}, which is not placed"
+                        )),
+                        (None, None) => Explanation::default(),
+                    },
+                ));
             }
             return candidates.into_iter().find(|&m| consider(m)).ok_or(None);
         }
