@@ -27,6 +27,8 @@ enum Command {
     /// Check, parse and inspect unit files, unit names and specifiers.
     #[command(subcommand)]
     Unit(cmd::unit::UnitCommand),
+    /// Plan where units would run on a described cluster, and explain why not.
+    Plan(cmd::plan::PlanArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     init_tracing(&cli.log);
     let result = match cli.command {
         Command::Unit(command) => command.run(),
+        Command::Plan(args) => cmd::plan::run(&args),
     };
     match result {
         Ok(code) => code,

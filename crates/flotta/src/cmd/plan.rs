@@ -1,0 +1,142 @@
+//! `flotta plan`: placement without a cluster, from unit files and a machines file.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use flotta_scheduler::{Desired, Machine, Observed, Strategy, UnitSpec, plan};
+use flotta_unit_spec::fleet::FleetOptions;
+use flotta_unit_spec::flotta_options::{self, FlottaOptions};
+use flotta_unit_spec::name::{UnitKind, UnitName};
+use flotta_unit_spec::syntax::UnitFile;
+
+use crate::output::print_json;
+
+/// Arguments of `flotta plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Directory of unit files; every non-template unit in it is planned.
+    #[arg(long, value_name = "DIR")]
+    units: PathBuf,
+    /// JSON file with the machines: `[{"id": "...", "publicIp": "...", "metadata": {"k": "v"}}]`.
+    #[arg(long, value_name = "FILE")]
+    machines: PathBuf,
+    /// More units to plan: a file of that name in DIR, else its template
+    /// (`foo@.service` for `foo@1.service`, or `app@.service` for `app.1@8080.service`).
+    #[arg(value_name = "UNIT")]
+    instances: Vec<String>,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Explain the placement of one unit, machine by machine.
+    #[arg(long, value_name = "UNIT")]
+    explain: Option<String>,
+}
+
+/// Runs `flotta plan`.
+pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.machines)
+        .with_context(|| format!("cannot read {}", args.machines.display()))?;
+    let machines: Vec<Machine> = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a JSON list of machines", args.machines.display()))?;
+    let mut units = Vec::new();
+    for entry in std::fs::read_dir(&args.units)
+        .with_context(|| format!("cannot read directory {}", args.units.display()))?
+    {
+        let path = entry?.path();
+        let Some(name) = unit_name(&path) else {
+            continue;
+        };
+        if name.kind() != UnitKind::Template {
+            units.push(unit_spec(&path, &name)?);
+        }
+    }
+    for raw in &args.instances {
+        let name = UnitName::parse(raw).with_context(|| format!("unit {raw:?}"))?;
+        let path = find_unit_file(&args.units, &name)?;
+        units.push(unit_spec(&path, &name)?);
+    }
+    let result = plan(&Desired { machines, units }, &Observed::default());
+    if let Some(unit) = &args.explain {
+        return explain(&result, unit, args.json);
+    }
+    if args.json {
+        print_json(&result)?;
+    } else {
+        print!("{result}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(result: &flotta_scheduler::Plan, unit: &str, json: bool) -> anyhow::Result<ExitCode> {
+    if let Some(machine) = result.assignments.get(unit) {
+        println!("{unit} is placed on {machine}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(why) = result.explain(unit) else {
+        bail!("{unit} is not among the planned units");
+    };
+    if json {
+        print_json(why)?;
+    } else {
+        println!("{unit} cannot be placed: {why}");
+        for (machine, rejection) in &why.per_machine {
+            println!("  {machine}: {rejection}");
+        }
+    }
+    Ok(ExitCode::from(1))
+}
+
+fn unit_name(path: &Path) -> Option<UnitName> {
+    path.file_name()?
+        .to_str()
+        .and_then(|n| UnitName::parse(n).ok())
+}
+
+/// fleetctl's lookup: the file itself, else its template; flotta also accepts
+/// the seed's naming, where `app.1@8080.service` is an instance of `app@.service`.
+fn find_unit_file(dir: &Path, name: &UnitName) -> anyhow::Result<PathBuf> {
+    let own = dir.join(name.as_str());
+    if own.is_file() {
+        return Ok(own);
+    }
+    let Some(template) = name.template() else {
+        bail!("unable to find unit {name} in {}", dir.display());
+    };
+    let direct = dir.join(template.as_str());
+    if direct.is_file() {
+        return Ok(direct);
+    }
+    if let Some((base, _)) = name.prefix().rsplit_once('.') {
+        let seed = dir.join(format!("{base}@.{}", name.unit_type()));
+        if seed.is_file() {
+            return Ok(seed);
+        }
+    }
+    bail!(
+        "unable to find template unit {template} in {}",
+        dir.display()
+    )
+}
+
+fn unit_spec(path: &Path, name: &UnitName) -> anyhow::Result<UnitSpec> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let unit = UnitFile::parse_bytes(&bytes).map_err(|e| e.with_file(path))?;
+    let fleet = FleetOptions::from_unit(&unit, Some(name))
+        .with_context(|| format!("{}: [X-Fleet]", path.display()))?;
+    let flotta = FlottaOptions::from_unit(&unit, Some(name))
+        .with_context(|| format!("{}: [{}]", path.display(), flotta_options::SECTION))?;
+    let mut spec = UnitSpec::new(name.as_str());
+    spec.requirements = (&fleet).into();
+    spec.requests.cpu_millis = flotta.requests.cpu_millis;
+    spec.requests.memory_bytes = flotta.requests.memory_bytes;
+    spec.strategy = match flotta.strategy {
+        flotta_options::Strategy::LeastLoaded => Strategy::LeastLoaded,
+        flotta_options::Strategy::Binpack => Strategy::Binpack,
+        flotta_options::Strategy::Spread => {
+            Strategy::Spread(flotta.spread_by.unwrap_or_else(|| "zone".into()))
+        }
+    };
+    Ok(spec)
+}
