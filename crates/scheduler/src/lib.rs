@@ -79,8 +79,10 @@ pub mod explain;
 pub mod model;
 pub mod placement;
 pub mod plan;
+pub mod plugin;
 
 pub use explain::{Explanation, Rejection};
 pub use model::{Machine, Requirements, Resources, Strategy, TargetState, UnitSpec};
 pub use placement::Placement;
-pub use plan::{Action, Desired, Observed, Plan, Unplaced, plan};
+pub use plan::{Action, Desired, Observed, Plan, Unplaced, plan, plan_with_plugins};
+pub use plugin::{FailurePolicy, PlacementPlugin, PluginError};

@@ -115,6 +115,9 @@ pub struct UnitSpec {
     /// Ranking strategy.
     #[serde(default)]
     pub strategy: Strategy,
+    /// Placement plugins this unit asks for by name (`[X-Flotta] Placement=`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement: Vec<String>,
 }
 
 impl UnitSpec {

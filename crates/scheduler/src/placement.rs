@@ -14,6 +14,7 @@ use flotta_unit_spec::glob::glob_match;
 use crate::conflicts::{ConflictIndex, PatternId};
 use crate::explain::{Explanation, Rejection};
 use crate::model::{Machine, Strategy, TargetState, UnitSpec};
+use crate::plugin::{FailurePolicy, PlacementPlugin, PluginError, PluginSlot};
 
 /// Index of a unit in [`Placement::units`].
 pub type UnitIdx = usize;
@@ -54,6 +55,7 @@ pub struct Placement {
     /// Instances per (template, metadata value) for the spread strategy.
     spread_count: HashMap<(String, String), u32>,
     conflicts: ConflictIndex,
+    plugins: Vec<PluginSlot>,
 }
 
 impl Placement {
@@ -103,6 +105,7 @@ impl Placement {
             order: (0..n).map(|i| (0, i)).collect(),
             used: vec![(0, 0); n],
             spread_count: HashMap::new(),
+            plugins: Vec::new(),
             patterns,
             machines,
             units,
@@ -249,20 +252,33 @@ impl Placement {
 
     /// [`Placement::check`] without allocating: the hot path of every decision.
     fn check_fast(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
-        let u = &self.units[unit];
-        let m = &self.machines[machine];
-        let req = &u.requirements;
-        if let Some(wanted) = &req.machine_id
-            && !m.matches_id(wanted)
-        {
-            return Err(Reject::MachineId);
+        self.fast_machine_id(unit, machine)?;
+        self.fast_metadata(unit, machine)?;
+        self.fast_peers(unit, machine)?;
+        self.fast_conflicts(unit, machine)?;
+        self.fast_replaced(unit, machine)?;
+        self.fast_resources(unit, machine)
+    }
+
+    fn fast_machine_id(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
+        match &self.units[unit].requirements.machine_id {
+            Some(wanted) if !self.machines[machine].matches_id(wanted) => Err(Reject::MachineId),
+            _ => Ok(()),
         }
-        for (i, (key, wanted)) in req.metadata.iter().enumerate() {
+    }
+
+    fn fast_metadata(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
+        let m = &self.machines[machine];
+        for (i, (key, wanted)) in self.units[unit].requirements.metadata.iter().enumerate() {
             if !m.metadata.get(key).is_some_and(|v| wanted.contains(v)) {
                 return Err(Reject::Metadata(i));
             }
         }
-        for (i, peer) in req.machine_of.iter().enumerate() {
+        Ok(())
+    }
+
+    fn fast_peers(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
+        for (i, peer) in self.units[unit].requirements.machine_of.iter().enumerate() {
             let here = self.unit_index(peer).is_some_and(|p| {
                 self.assigned[p] == Some(machine) || self.global_on[p].contains(&machine)
             });
@@ -270,21 +286,35 @@ impl Placement {
                 return Err(Reject::Peer(i));
             }
         }
+        Ok(())
+    }
+
+    fn fast_conflicts(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         let (matches, declared) = &self.patterns[unit];
-        if let Some(p) = self.conflicts.conflict(machine, matches, declared) {
-            return Err(Reject::Conflict(p));
+        match self.conflicts.conflict(machine, matches, declared) {
+            Some(p) => Err(Reject::Conflict(p)),
+            None => Ok(()),
         }
-        if let Some(&by) = self.held[machine].iter().find(|&&o| {
+    }
+
+    fn fast_replaced(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
+        let name = &self.units[unit].name;
+        let by = self.held[machine].iter().find(|&&o| {
             o != unit
-                && !self.units[o].requirements.replaces.is_empty()
                 && self.units[o]
                     .requirements
                     .replaces
                     .iter()
-                    .any(|p| glob_match(p, &u.name))
-        }) {
-            return Err(Reject::ReplacedBy(by));
+                    .any(|p| glob_match(p, name))
+        });
+        match by {
+            Some(&by) => Err(Reject::ReplacedBy(by)),
+            None => Ok(()),
         }
+    }
+
+    fn fast_resources(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
+        let (m, u) = (&self.machines[machine], &self.units[unit]);
         let (cpu, mem) = self.used[machine];
         if let (Some(cap), Some(want)) = (m.capacity.cpu_millis, u.requests.cpu_millis)
             && cpu + want > cap
@@ -297,6 +327,56 @@ impl Placement {
             return Err(Reject::Memory);
         }
         Ok(())
+    }
+
+    /// The `MachineID=` check alone.
+    ///
+    /// # Errors
+    /// The rejection, described.
+    pub fn check_machine_id(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        self.fast_machine_id(unit, machine)
+            .map_err(|r| self.describe(unit, machine, r))
+    }
+
+    /// The `MachineMetadata=` check alone.
+    ///
+    /// # Errors
+    /// The rejection, described.
+    pub fn check_metadata(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        self.fast_metadata(unit, machine)
+            .map_err(|r| self.describe(unit, machine, r))
+    }
+
+    /// The `MachineOf=` check alone.
+    ///
+    /// # Errors
+    /// The rejection, described.
+    pub fn check_peers(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        self.fast_peers(unit, machine)
+            .map_err(|r| self.describe(unit, machine, r))
+    }
+
+    /// The `Conflicts=` check alone (both directions).
+    ///
+    /// # Errors
+    /// The rejection, described.
+    pub fn check_conflicts(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        self.fast_conflicts(unit, machine)
+            .map_err(|r| self.describe(unit, machine, r))
+    }
+
+    /// The CPU and memory check alone.
+    ///
+    /// # Errors
+    /// The rejection, described.
+    pub fn check_resources(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Rejection> {
+        self.fast_resources(unit, machine)
+            .map_err(|r| self.describe(unit, machine, r))
+    }
+
+    /// Units on a machine, global ones included (fleet's load).
+    pub fn load(&self, machine: MachineIdx) -> u32 {
+        self.load.get(machine).copied().unwrap_or(0)
     }
 
     /// Turns a compact rejection into the full, named one.
@@ -359,6 +439,20 @@ impl Placement {
         unit: UnitIdx,
         exclude: Option<MachineIdx>,
     ) -> Result<MachineIdx, Explanation> {
+        let plugins: Vec<&PluginSlot> = self
+            .plugins
+            .iter()
+            .filter(|p| {
+                p.cluster_wide
+                    || self.units[unit]
+                        .placement
+                        .iter()
+                        .any(|n| n == p.plugin.name())
+            })
+            .collect();
+        if !plugins.is_empty() {
+            return self.decide_with_plugins(unit, exclude, &plugins);
+        }
         let mut tried = Vec::new();
         match self.search(unit, exclude, &mut tried) {
             Ok(m) => Ok(m),
@@ -375,6 +469,144 @@ impl Placement {
                 Err(why)
             }
         }
+    }
+
+    /// Adds a plugin. A cluster-wide plugin applies to every unit; otherwise
+    /// only to units that name it in `placement`. Call
+    /// [`Placement::start_round`] before deciding.
+    pub fn add_plugin(
+        &mut self,
+        plugin: Box<dyn PlacementPlugin>,
+        policy: FailurePolicy,
+        cluster_wide: bool,
+    ) {
+        self.plugins.push(PluginSlot {
+            plugin,
+            policy,
+            cluster_wide,
+            broken: None,
+        });
+    }
+
+    /// Hands every plugin the machine table for this round.
+    pub fn start_round(&mut self) {
+        let machines = &self.machines;
+        for slot in &mut self.plugins {
+            slot.broken = slot.plugin.on_round(machines).err().map(|e| e.to_string());
+        }
+    }
+
+    /// The plugin path: every machine passing the built-in checks is a
+    /// candidate; plugins filter the batch, then their scores (summed) pick
+    /// the winner, ties going to the strategy's order.
+    fn decide_with_plugins(
+        &self,
+        unit: UnitIdx,
+        exclude: Option<MachineIdx>,
+        plugins: &[&PluginSlot],
+    ) -> Result<MachineIdx, Explanation> {
+        let name = &self.units[unit].name;
+        let mut why = Explanation::default();
+        let order: Vec<MachineIdx> = match self.units[unit].strategy {
+            Strategy::Binpack => self.order.iter().rev().map(|&(_, m)| m).collect(),
+            _ => self.order.iter().map(|&(_, m)| m).collect(),
+        };
+        let mut candidates = Vec::new();
+        for m in order.into_iter().filter(|&m| Some(m) != exclude) {
+            why.machines_evaluated += 1;
+            match self.check_fast(unit, m) {
+                Ok(()) => candidates.push(m),
+                Err(r) => why.record(&self.machines[m].id, self.describe(unit, m, r)),
+            }
+        }
+        let mut scores = vec![0.0f64; candidates.len()];
+        for slot in plugins {
+            let plugin = slot.plugin.name();
+            let fail = |message: String| PluginError {
+                plugin: plugin.to_owned(),
+                unit: name.clone(),
+                message,
+            };
+            let filtered = match &slot.broken {
+                Some(e) => Err(fail(e.clone())),
+                // The scheduler names the plugin and the unit, whatever the plugin said.
+                None => slot
+                    .plugin
+                    .filter(self, unit, &candidates)
+                    .map_err(|e| fail(e.message))
+                    .and_then(|keep| {
+                        if keep.len() == candidates.len() {
+                            Ok(keep)
+                        } else {
+                            Err(fail(format!(
+                                "filter returned {} results for {} candidates",
+                                keep.len(),
+                                candidates.len()
+                            )))
+                        }
+                    }),
+            };
+            let keep = match (filtered, slot.policy) {
+                (Ok(keep), _) => keep,
+                (Err(e), FailurePolicy::FailClosed) => {
+                    return Err(Explanation::blocked(e.to_string()));
+                }
+                (Err(_), FailurePolicy::FailOpen) => continue,
+            };
+            let mut kept = Vec::with_capacity(candidates.len());
+            let mut kept_scores = Vec::with_capacity(candidates.len());
+            for ((&m, verdict), &score) in candidates.iter().zip(keep).zip(&scores) {
+                match verdict {
+                    None => {
+                        kept.push(m);
+                        kept_scores.push(score);
+                    }
+                    Some(reason) => why.record(
+                        &self.machines[m].id,
+                        Rejection::Plugin {
+                            plugin: plugin.to_owned(),
+                            reason,
+                        },
+                    ),
+                }
+            }
+            candidates = kept;
+            scores = kept_scores;
+            let scored = slot
+                .plugin
+                .score(self, unit, &candidates)
+                .map_err(|e| fail(e.message))
+                .and_then(|s| {
+                    if s.len() == candidates.len() && s.iter().all(|x| x.is_finite()) {
+                        Ok(s)
+                    } else {
+                        Err(fail(format!(
+                            "score returned {} values for {} candidates (all must be finite)",
+                            s.len(),
+                            candidates.len()
+                        )))
+                    }
+                });
+            match (scored, slot.policy) {
+                (Ok(s), _) => {
+                    for (total, x) in scores.iter_mut().zip(s) {
+                        *total += x;
+                    }
+                }
+                (Err(e), FailurePolicy::FailClosed) => {
+                    return Err(Explanation::blocked(e.to_string()));
+                }
+                (Err(_), FailurePolicy::FailOpen) => {}
+            }
+        }
+        // Highest score; the first in strategy order among equals.
+        let mut best: Option<(f64, MachineIdx)> = None;
+        for (&m, &score) in candidates.iter().zip(&scores) {
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, m));
+            }
+        }
+        best.map(|(_, m)| m).ok_or(why)
     }
 
     /// Walks candidates in strategy order; `tried` gets every machine looked at

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::explain::Explanation;
 use crate::model::{Machine, UnitSpec};
 use crate::placement::{Placement, UnitIdx};
+use crate::plugin::{FailurePolicy, PlacementPlugin};
 
 /// The cluster as it should be: machines that are up, units that exist.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +155,20 @@ fn peer_order(p: &Placement) -> (Vec<UnitIdx>, BTreeMap<UnitIdx, String>) {
 /// should run is placed by its strategy (fleet's least-loaded by default).
 /// Units are handled in name order with `MachineOf=` peers first.
 pub fn plan(desired: &Desired, observed: &Observed) -> Plan {
+    plan_with_plugins(desired, observed, Vec::new())
+}
+
+/// A plugin for [`plan_with_plugins`]: the plugin, its failure policy, and
+/// whether it applies to every unit (else only to units naming it).
+pub type PluginUse = (Box<dyn PlacementPlugin>, FailurePolicy, bool);
+
+/// [`plan`] with placement plugins.
+pub fn plan_with_plugins(desired: &Desired, observed: &Observed, plugins: Vec<PluginUse>) -> Plan {
     let mut p = Placement::new(desired.machines.clone(), desired.units.clone());
+    for (plugin, policy, cluster_wide) in plugins {
+        p.add_plugin(plugin, policy, cluster_wide);
+    }
+    p.start_round();
     let mut out = Plan::default();
     let (order, cyclic) = peer_order(&p);
     // Where each displaced unit came from and why it left.

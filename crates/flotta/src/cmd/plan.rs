@@ -131,6 +131,7 @@ fn unit_spec(path: &Path, name: &UnitName) -> anyhow::Result<UnitSpec> {
     spec.requirements = (&fleet).into();
     spec.requests.cpu_millis = flotta.requests.cpu_millis;
     spec.requests.memory_bytes = flotta.requests.memory_bytes;
+    spec.placement = flotta.placement.clone();
     spec.strategy = match flotta.strategy {
         flotta_options::Strategy::LeastLoaded => Strategy::LeastLoaded,
         flotta_options::Strategy::Binpack => Strategy::Binpack,

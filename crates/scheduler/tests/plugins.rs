@@ -1,0 +1,227 @@
+//! Placement plugins: a custom rule changes placement, the built-in
+//! constraints behave the same as plugins, and failing plugins follow their
+//! failure policy without crashing the scheduler.
+
+use std::collections::HashMap;
+
+use flotta_scheduler::placement::{MachineIdx, UnitIdx};
+use flotta_scheduler::plugin::builtin;
+use flotta_scheduler::{
+    Desired, FailurePolicy, Machine, Observed, Placement, PlacementPlugin, PluginError, UnitSpec,
+    plan, plan_with_plugins,
+};
+
+/// The SDK's example rule: spread instances of a template across the values
+/// of a metadata key, and never use machines tagged `drain=true`.
+struct SpreadAndDrain {
+    key: String,
+}
+
+impl PlacementPlugin for SpreadAndDrain {
+    fn name(&self) -> &str {
+        "spread-and-drain"
+    }
+
+    fn filter(
+        &self,
+        view: &Placement,
+        _unit: UnitIdx,
+        candidates: &[MachineIdx],
+    ) -> Result<Vec<Option<String>>, PluginError> {
+        Ok(candidates
+            .iter()
+            .map(|&m| {
+                (view.machines()[m].metadata.get("drain").map(String::as_str) == Some("true"))
+                    .then(|| "machine is draining".to_owned())
+            })
+            .collect())
+    }
+
+    fn score(
+        &self,
+        view: &Placement,
+        unit: UnitIdx,
+        candidates: &[MachineIdx],
+    ) -> Result<Vec<f64>, PluginError> {
+        let template = view.units()[unit].template();
+        // Instances of the same template per value of the key.
+        let mut per_value: HashMap<&str, u32> = HashMap::new();
+        for (m, machine) in view.machines().iter().enumerate() {
+            let value = machine.metadata.get(&self.key).map_or("", String::as_str);
+            let same = view
+                .units_on(m)
+                .iter()
+                .filter(|&&u| view.units()[u].template() == template)
+                .count() as u32;
+            *per_value.entry(value).or_default() += same;
+        }
+        Ok(candidates
+            .iter()
+            .map(|&m| {
+                let value = view.machines()[m]
+                    .metadata
+                    .get(&self.key)
+                    .map_or("", String::as_str);
+                -f64::from(per_value.get(value).copied().unwrap_or(0))
+            })
+            .collect())
+    }
+}
+
+fn cluster() -> Desired {
+    Desired {
+        machines: vec![
+            Machine::new("m1").with("rack", "r1"),
+            Machine::new("m2").with("rack", "r1"),
+            Machine::new("m3").with("rack", "r2").with("drain", "true"),
+            Machine::new("m4").with("rack", "r2"),
+        ],
+        units: (1..=4)
+            .map(|n| UnitSpec::new(format!("web@{n}.service")))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_plugin_changes_placement() {
+    let plain = plan(&cluster(), &Observed::default());
+    assert!(plain.assignments.values().any(|m| m == "m3"));
+    let with = plan_with_plugins(
+        &cluster(),
+        &Observed::default(),
+        vec![(
+            Box::new(SpreadAndDrain { key: "rack".into() }),
+            FailurePolicy::FailClosed,
+            true,
+        )],
+    );
+    assert!(
+        !with.assignments.values().any(|m| m == "m3"),
+        "{:?}",
+        with.assignments
+    );
+    let r2 = with.assignments.values().filter(|m| *m == "m4").count();
+    assert_eq!(
+        r2, 2,
+        "two of four instances on rack r2: {:?}",
+        with.assignments
+    );
+}
+
+#[test]
+fn built_in_constraints_as_plugins_agree_with_the_core() {
+    let mut d = cluster();
+    for u in &mut d.units {
+        u.requirements.conflicts.push("web@[12].service".into());
+    }
+    let core = plan(&d, &Observed::default());
+    let chain: Vec<flotta_scheduler::plan::PluginUse> = vec![
+        (
+            Box::new(builtin::MachineIdConstraint),
+            FailurePolicy::FailClosed,
+            true,
+        ),
+        (
+            Box::new(builtin::MetadataConstraint),
+            FailurePolicy::FailClosed,
+            true,
+        ),
+        (
+            Box::new(builtin::PeerConstraint),
+            FailurePolicy::FailClosed,
+            true,
+        ),
+        (
+            Box::new(builtin::ConflictConstraint),
+            FailurePolicy::FailClosed,
+            true,
+        ),
+        (
+            Box::new(builtin::ResourceConstraint),
+            FailurePolicy::FailClosed,
+            true,
+        ),
+        (
+            Box::new(builtin::LeastLoaded),
+            FailurePolicy::FailClosed,
+            true,
+        ),
+    ];
+    let plugged = plan_with_plugins(&d, &Observed::default(), chain);
+    assert_eq!(core.assignments, plugged.assignments);
+}
+
+struct Broken {
+    wrong_length: bool,
+}
+
+impl PlacementPlugin for Broken {
+    fn name(&self) -> &str {
+        "broken"
+    }
+
+    fn filter(
+        &self,
+        _view: &Placement,
+        unit: UnitIdx,
+        candidates: &[MachineIdx],
+    ) -> Result<Vec<Option<String>>, PluginError> {
+        if self.wrong_length {
+            return Ok(vec![None; candidates.len() + 1]);
+        }
+        Err(PluginError {
+            plugin: "broken".into(),
+            unit: unit.to_string(),
+            message: "trap: unreachable executed".into(),
+        })
+    }
+}
+
+#[test]
+fn failing_plugins_follow_their_policy() {
+    for wrong_length in [false, true] {
+        let closed = plan_with_plugins(
+            &cluster(),
+            &Observed::default(),
+            vec![(
+                Box::new(Broken { wrong_length }),
+                FailurePolicy::FailClosed,
+                false,
+            )],
+        );
+        // Only units naming the plugin are affected; none does here.
+        assert_eq!(closed.assignments.len(), 4);
+
+        let mut d = cluster();
+        d.units[0].placement.push("broken".into());
+        let closed = plan_with_plugins(
+            &d,
+            &Observed::default(),
+            vec![(
+                Box::new(Broken { wrong_length }),
+                FailurePolicy::FailClosed,
+                false,
+            )],
+        );
+        let why = closed
+            .explain("web@1.service")
+            .expect("fail-closed leaves it unplaced");
+        let text = why.to_string();
+        assert!(
+            text.contains("placement plugin broken failed for web@1.service"),
+            "{text}"
+        );
+        assert_eq!(closed.assignments.len(), 3);
+
+        let open = plan_with_plugins(
+            &d,
+            &Observed::default(),
+            vec![(
+                Box::new(Broken { wrong_length }),
+                FailurePolicy::FailOpen,
+                false,
+            )],
+        );
+        assert_eq!(open.assignments.len(), 4, "fail-open ignores the plugin");
+    }
+}
