@@ -1,0 +1,400 @@
+//! The embedded backend: an in-process store with etcd's semantics.
+//!
+//! One global revision counter, create and modify revisions per key, leases
+//! that expire on a [`Clock`] (a [`ManualClock`] in tests), compare-and-swap,
+//! and watches that replay a bounded history before following live changes —
+//! so a watcher that falls too far behind gets [`RegistryError::Compacted`]
+//! exactly as it would from etcd.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use tokio::sync::broadcast;
+
+use crate::error::{RegistryError, Result};
+use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId, Page};
+
+/// Where time comes from, so tests can make leases expire on demand.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Time since an arbitrary, fixed start.
+    fn now(&self) -> Duration;
+}
+
+/// The real clock.
+#[derive(Debug)]
+pub struct SystemClock(Instant);
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock(Instant::now())
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+/// A clock that moves only when told to.
+#[derive(Debug, Default)]
+pub struct ManualClock(Mutex<Duration>);
+
+impl ManualClock {
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        if let Ok(mut now) = self.0.lock() {
+            *now += by;
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Duration {
+        self.0.lock().map(|t| *t).unwrap_or_default()
+    }
+}
+
+#[derive(Debug)]
+struct Lease {
+    ttl: Duration,
+    deadline: Duration,
+    keys: BTreeSet<String>,
+}
+
+#[derive(Debug)]
+struct State {
+    data: BTreeMap<String, KeyValue>,
+    revision: u64,
+    leases: HashMap<LeaseId, Lease>,
+    next_lease: LeaseId,
+    history: VecDeque<Event>,
+    /// Revisions at or below this are gone from `history`.
+    compacted: u64,
+    events: broadcast::Sender<Event>,
+}
+
+/// Options for [`MemoryBackend`].
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryOptions {
+    /// How many changes watches can replay.
+    pub history: usize,
+}
+
+impl Default for MemoryOptions {
+    fn default() -> Self {
+        MemoryOptions { history: 100_000 }
+    }
+}
+
+/// The in-memory backend.
+#[derive(Debug, Clone)]
+pub struct MemoryBackend {
+    state: Arc<Mutex<State>>,
+    clock: Arc<dyn Clock>,
+    options: MemoryOptions,
+}
+
+impl Default for MemoryBackend {
+    fn default() -> Self {
+        Self::new(Arc::new(SystemClock::default()), MemoryOptions::default())
+    }
+}
+
+impl MemoryBackend {
+    /// A backend on `clock`.
+    pub fn new(clock: Arc<dyn Clock>, options: MemoryOptions) -> Self {
+        let (events, _) = broadcast::channel(4096);
+        MemoryBackend {
+            state: Arc::new(Mutex::new(State {
+                data: BTreeMap::new(),
+                revision: 0,
+                leases: HashMap::new(),
+                next_lease: 1,
+                history: VecDeque::new(),
+                compacted: 0,
+                events,
+            })),
+            clock,
+            options,
+        }
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, State>> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| RegistryError::Backend("memory store poisoned".into()))?;
+        self.expire(&mut state);
+        Ok(state)
+    }
+
+    /// Ends every lease whose deadline passed (also done on every call).
+    pub fn tick(&self) {
+        drop(self.lock());
+    }
+
+    /// Ends every open watch, as a dropped connection would; watchers resume
+    /// from their last revision.
+    pub fn disconnect_watchers(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            let (events, _) = broadcast::channel(4096);
+            state.events = events;
+        }
+    }
+
+    /// Forgets history up to and including `revision`, as etcd's compaction does.
+    pub fn compact(&self, revision: u64) {
+        if let Ok(mut state) = self.state.lock() {
+            while state
+                .history
+                .front()
+                .is_some_and(|e| e.kv.mod_revision <= revision)
+            {
+                state.history.pop_front();
+            }
+            state.compacted = state.compacted.max(revision);
+        }
+    }
+
+    fn expire(&self, state: &mut State) {
+        let now = self.clock.now();
+        let expired: Vec<LeaseId> = state
+            .leases
+            .iter()
+            .filter(|(_, l)| l.deadline <= now)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in expired {
+            self.end_lease(state, id);
+        }
+    }
+
+    fn end_lease(&self, state: &mut State, id: LeaseId) {
+        if let Some(lease) = state.leases.remove(&id) {
+            for key in lease.keys {
+                self.remove(state, &key);
+            }
+        }
+    }
+
+    fn record(&self, state: &mut State, event: Event) {
+        state.history.push_back(event.clone());
+        while state.history.len() > self.options.history {
+            if let Some(old) = state.history.pop_front() {
+                state.compacted = old.kv.mod_revision;
+            }
+        }
+        // Nobody listening is fine.
+        let _ = state.events.send(event);
+    }
+
+    fn remove(&self, state: &mut State, key: &str) -> bool {
+        let Some(old) = state.data.remove(key) else {
+            return false;
+        };
+        if let Some(lease) = old.lease.and_then(|l| state.leases.get_mut(&l)) {
+            lease.keys.remove(key);
+        }
+        state.revision += 1;
+        let event = Event {
+            kind: EventKind::Delete,
+            kv: KeyValue {
+                key: key.to_owned(),
+                value: String::new(),
+                create_revision: old.create_revision,
+                mod_revision: state.revision,
+                lease: None,
+            },
+        };
+        self.record(state, event);
+        true
+    }
+}
+
+fn check(state: &State, key: &str, condition: Condition) -> Result<()> {
+    let actual = state.data.get(key).map_or(0, |kv| kv.mod_revision);
+    let ok = match condition {
+        Condition::Always => true,
+        Condition::Absent => actual == 0,
+        Condition::ModRevision(r) => actual == r,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(RegistryError::Conflict {
+            key: key.to_owned(),
+            expected: match condition {
+                Condition::ModRevision(r) => r,
+                _ => 0,
+            },
+            actual,
+        })
+    }
+}
+
+#[async_trait]
+impl KvBackend for MemoryBackend {
+    async fn get(&self, key: &str) -> Result<Option<KeyValue>> {
+        Ok(self.lock()?.data.get(key).cloned())
+    }
+
+    async fn range(&self, prefix: &str, after: Option<&str>, limit: usize) -> Result<Page> {
+        let state = self.lock()?;
+        let start = match after {
+            Some(a) => std::ops::Bound::Excluded(a.to_owned()),
+            None => std::ops::Bound::Included(prefix.to_owned()),
+        };
+        let mut iter = state
+            .data
+            .range((start, std::ops::Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v);
+        let items: Vec<KeyValue> = iter.by_ref().take(limit.max(1)).cloned().collect();
+        let more = iter.next().is_some();
+        Ok(Page {
+            items,
+            more,
+            revision: state.revision,
+        })
+    }
+
+    async fn put(
+        &self,
+        key: &str,
+        value: &str,
+        lease: Option<LeaseId>,
+        condition: Condition,
+    ) -> Result<u64> {
+        let mut state = self.lock()?;
+        check(&state, key, condition)?;
+        if let Some(id) = lease
+            && !state.leases.contains_key(&id)
+        {
+            return Err(RegistryError::LeaseNotFound(id));
+        }
+        state.revision += 1;
+        let revision = state.revision;
+        let old = state.data.get(key).cloned();
+        if let Some(old_lease) = old.as_ref().and_then(|o| o.lease)
+            && Some(old_lease) != lease
+            && let Some(l) = state.leases.get_mut(&old_lease)
+        {
+            l.keys.remove(key);
+        }
+        if let Some(l) = lease.and_then(|id| state.leases.get_mut(&id)) {
+            l.keys.insert(key.to_owned());
+        }
+        let kv = KeyValue {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            create_revision: old.map_or(revision, |o| o.create_revision),
+            mod_revision: revision,
+            lease,
+        };
+        state.data.insert(key.to_owned(), kv.clone());
+        self.record(
+            &mut state,
+            Event {
+                kind: EventKind::Put,
+                kv,
+            },
+        );
+        Ok(revision)
+    }
+
+    async fn delete(&self, key: &str, condition: Condition) -> Result<bool> {
+        let mut state = self.lock()?;
+        check(&state, key, condition)?;
+        Ok(self.remove(&mut state, key))
+    }
+
+    async fn grant(&self, ttl: Duration) -> Result<LeaseId> {
+        let mut state = self.lock()?;
+        let id = state.next_lease;
+        state.next_lease += 1;
+        let deadline = self.clock.now() + ttl;
+        state.leases.insert(
+            id,
+            Lease {
+                ttl,
+                deadline,
+                keys: BTreeSet::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    async fn keep_alive(&self, lease: LeaseId) -> Result<Duration> {
+        let mut state = self.lock()?;
+        let now = self.clock.now();
+        let l = state
+            .leases
+            .get_mut(&lease)
+            .ok_or(RegistryError::LeaseNotFound(lease))?;
+        l.deadline = now + l.ttl;
+        Ok(l.ttl)
+    }
+
+    async fn revoke(&self, lease: LeaseId) -> Result<()> {
+        let mut state = self.lock()?;
+        if !state.leases.contains_key(&lease) {
+            return Err(RegistryError::LeaseNotFound(lease));
+        }
+        self.end_lease(&mut state, lease);
+        Ok(())
+    }
+
+    async fn watch(&self, prefix: &str, from_revision: u64) -> Result<EventStream> {
+        let state = self.lock()?;
+        let from = if from_revision == 0 {
+            state.revision + 1
+        } else {
+            from_revision
+        };
+        if from <= state.compacted {
+            return Err(RegistryError::Compacted {
+                requested: from,
+                oldest: state.compacted + 1,
+            });
+        }
+        // Subscribe before copying history, under the lock: no gap, no repeat.
+        let live = state.events.subscribe();
+        let prefix = prefix.to_owned();
+        let replay: Vec<Result<Event>> = state
+            .history
+            .iter()
+            .filter(|e| e.kv.mod_revision >= from && e.kv.key.starts_with(&prefix))
+            .cloned()
+            .map(Ok)
+            .collect();
+        drop(state);
+        let live = futures::stream::unfold(live, |mut rx| async move {
+            match rx.recv().await {
+                Ok(e) => Some((Ok(e), rx)),
+                Err(broadcast::error::RecvError::Closed) => None,
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    let err = RegistryError::Backend(format!(
+                        "watch fell {n} events behind; resume from the last revision seen"
+                    ));
+                    Some((Err(err), rx))
+                }
+            }
+        })
+        .filter(move |e| {
+            let keep = match e {
+                Ok(e) => e.kv.key.starts_with(&prefix) && e.kv.mod_revision >= from,
+                Err(_) => true,
+            };
+            futures::future::ready(keep)
+        });
+        Ok(Box::pin(futures::stream::iter(replay).chain(live)))
+    }
+
+    async fn revision(&self) -> Result<u64> {
+        Ok(self.lock()?.revision)
+    }
+}
