@@ -34,12 +34,16 @@
 )]
 
 pub mod error;
+pub mod etcd;
 pub mod kv;
 pub mod memory;
 pub mod model;
 pub mod registry;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use error::{RegistryError, Result};
+pub use etcd::{EtcdBackend, EtcdOptions};
 pub use kv::{Condition, KvBackend, LeaseId};
 pub use memory::{ManualClock, MemoryBackend, MemoryOptions, SystemClock};
 pub use registry::{Change, Listing, Registry};

@@ -1,0 +1,80 @@
+//! The conformance suite on a real etcd, started per test on free loopback
+//! ports; "disconnect" kills etcd with SIGKILL and restarts it on its data dir.
+
+mod conformance;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use flotta_registry::testkit::EtcdServer;
+use flotta_registry::{EtcdBackend, EtcdOptions};
+
+struct Etcd {
+    server: Mutex<EtcdServer>,
+}
+
+impl Etcd {
+    fn new() -> Self {
+        let server = EtcdServer::start()
+            .expect("etcd must be installed (scripts/test installs etcd-server)");
+        Etcd {
+            server: Mutex::new(server),
+        }
+    }
+
+    fn url(&self) -> String {
+        self.server.lock().expect("lock").client_url()
+    }
+}
+
+#[async_trait]
+impl conformance::Harness for Etcd {
+    type Backend = EtcdBackend;
+
+    async fn backend(&self) -> EtcdBackend {
+        EtcdBackend::connect(&EtcdOptions::new([self.url()]))
+            .await
+            .expect("connect to etcd")
+    }
+
+    async fn lapse(&self, _backend: &EtcdBackend, _ttl: Duration) {
+        // Real time: the suite waits (bounded) for the lease to end.
+    }
+
+    async fn disconnect(&self, _backend: &EtcdBackend) {
+        let mut server = self.server.lock().expect("lock");
+        server.kill();
+        server.restart().expect("etcd restarts on its data dir");
+    }
+
+    async fn compact(&self, backend: &EtcdBackend, revision: u64) {
+        backend.compact(revision).await.expect("compact");
+    }
+}
+
+conformance!(Etcd::new());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_three_member_cluster_survives_losing_one() {
+    use flotta_registry::Registry;
+    let mut members = EtcdServer::cluster(3).expect("3-member etcd");
+    let urls: Vec<String> = members.iter().map(EtcdServer::client_url).collect();
+    let r = Registry::new(
+        EtcdBackend::connect(&EtcdOptions::new(urls))
+            .await
+            .expect("connect"),
+    );
+    r.kv_set("/applications/sample/a", "127.0.0.1:8080", None)
+        .await
+        .expect("set");
+    members[0].kill();
+    conformance::eventually("writes to continue after losing a member", || async {
+        r.kv_set("/applications/sample/b", "127.0.0.2:8080", None)
+            .await
+            .is_ok()
+    })
+    .await;
+    let all = r.kv_list("/applications/sample/").await.expect("list");
+    assert_eq!(all.len(), 2, "nothing lost: {all:?}");
+}
