@@ -75,6 +75,33 @@ struct State {
     /// Revisions at or below this are gone from `history`.
     compacted: u64,
     events: broadcast::Sender<Event>,
+    log: Option<Log>,
+}
+
+/// The append-only log of a persisted store: one JSON record per change.
+#[derive(Debug)]
+struct Log {
+    file: std::fs::File,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum Record {
+    Put { kv: KeyValue },
+    Delete { key: String, revision: u64 },
+    Grant { id: LeaseId, ttl_ms: u64 },
+    End { id: LeaseId },
+}
+
+impl Log {
+    fn append(&mut self, record: &Record) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.file.write_all(&line)?;
+        // A change is acknowledged only once it is on disk.
+        self.file.sync_data()
+    }
 }
 
 /// Options for [`MemoryBackend`].
@@ -117,10 +144,103 @@ impl MemoryBackend {
                 history: VecDeque::new(),
                 compacted: 0,
                 events,
+                log: None,
             })),
             clock,
             options,
         }
+    }
+
+    /// A store persisted to an append-only log at `path` (created if missing):
+    /// every change is on disk before it is acknowledged, and reopening
+    /// replays the log, revisions included. Leases that were alive come back
+    /// with their full TTL from the moment of reopening, so agents have one
+    /// TTL to renew them before their keys go.
+    ///
+    /// # Errors
+    /// The file cannot be read or created. A torn last line (a crash during a
+    /// write) is skipped with a warning; any other bad line is an error naming
+    /// the line.
+    pub fn open(
+        path: &std::path::Path,
+        clock: Arc<dyn Clock>,
+        options: MemoryOptions,
+    ) -> Result<Self> {
+        let io = |e: std::io::Error| RegistryError::Backend(format!("{}: {e}", path.display()));
+        let backend = Self::new(clock, options);
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(io(e)),
+        };
+        {
+            let mut state = backend
+                .state
+                .lock()
+                .map_err(|_| RegistryError::Backend("memory store poisoned".into()))?;
+            let lines: Vec<&str> = text.lines().collect();
+            let now = backend.clock.now();
+            for (n, line) in lines.iter().enumerate() {
+                let record: Record = match serde_json::from_str(line) {
+                    Ok(r) => r,
+                    Err(e) if n + 1 == lines.len() && !text.ends_with('\n') => {
+                        tracing::warn!(line = n + 1, error = %e, "skipping torn last record");
+                        break;
+                    }
+                    Err(e) => {
+                        return Err(RegistryError::BadData {
+                            key: format!("{}:{}", path.display(), n + 1),
+                            reason: e.to_string(),
+                        });
+                    }
+                };
+                Self::replay(&mut state, record, now);
+            }
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(io)?;
+            state.log = Some(Log { file });
+        }
+        Ok(backend)
+    }
+
+    fn replay(state: &mut State, record: Record, now: Duration) {
+        match record {
+            Record::Put { kv } => {
+                state.revision = state.revision.max(kv.mod_revision);
+                if let Some(l) = kv.lease.and_then(|id| state.leases.get_mut(&id)) {
+                    l.keys.insert(kv.key.clone());
+                }
+                state.data.insert(kv.key.clone(), kv);
+            }
+            Record::Delete { key, revision } => {
+                state.revision = state.revision.max(revision);
+                if let Some(old) = state.data.remove(&key)
+                    && let Some(l) = old.lease.and_then(|id| state.leases.get_mut(&id))
+                {
+                    l.keys.remove(&key);
+                }
+            }
+            Record::Grant { id, ttl_ms } => {
+                let ttl = Duration::from_millis(ttl_ms);
+                state.next_lease = state.next_lease.max(id + 1);
+                state.leases.insert(
+                    id,
+                    Lease {
+                        ttl,
+                        deadline: now + ttl,
+                        keys: BTreeSet::new(),
+                    },
+                );
+            }
+            Record::End { id } => {
+                state.leases.remove(&id);
+            }
+        }
+        // History before a restart is not replayable: watchers re-list.
+        state.compacted = state.revision;
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, State>> {
@@ -175,13 +295,33 @@ impl MemoryBackend {
 
     fn end_lease(&self, state: &mut State, id: LeaseId) {
         if let Some(lease) = state.leases.remove(&id) {
+            Self::persist(state, &Record::End { id });
             for key in lease.keys {
                 self.remove(state, &key);
             }
         }
     }
 
+    fn persist(state: &mut State, record: &Record) {
+        if let Some(log) = &mut state.log
+            && let Err(e) = log.append(record)
+        {
+            // The change is applied in memory; a failing disk is reported loudly.
+            tracing::error!(error = %e, "cannot append to the registry log");
+        }
+    }
+
     fn record(&self, state: &mut State, event: Event) {
+        let record = match event.kind {
+            EventKind::Put => Record::Put {
+                kv: event.kv.clone(),
+            },
+            EventKind::Delete => Record::Delete {
+                key: event.kv.key.clone(),
+                revision: event.kv.mod_revision,
+            },
+        };
+        Self::persist(state, &record);
         state.history.push_back(event.clone());
         while state.history.len() > self.options.history {
             if let Some(old) = state.history.pop_front() {
@@ -317,6 +457,8 @@ impl KvBackend for MemoryBackend {
         let id = state.next_lease;
         state.next_lease += 1;
         let deadline = self.clock.now() + ttl;
+        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+        Self::persist(&mut state, &Record::Grant { id, ttl_ms });
         state.leases.insert(
             id,
             Lease {
