@@ -24,6 +24,17 @@ pub struct EtcdOptions {
     pub connect_timeout: Duration,
     /// Per-request timeout.
     pub request_timeout: Duration,
+    /// TLS: use `https://` endpoints and verify etcd with these files.
+    pub tls: Option<TlsFiles>,
+}
+
+/// PEM files for TLS to etcd (as `etcdctl --cacert --cert --key`).
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// CA certificate that signed etcd's certificate.
+    pub ca: std::path::PathBuf,
+    /// Client certificate and key, when etcd requires client certificates.
+    pub client: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 impl EtcdOptions {
@@ -34,6 +45,7 @@ impl EtcdOptions {
             user: None,
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(5),
+            tls: None,
         }
     }
 }
@@ -48,6 +60,21 @@ impl std::fmt::Debug for EtcdBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EtcdBackend").finish_non_exhaustive()
     }
+}
+
+fn tls_options(files: &TlsFiles) -> Result<etcd_client::TlsOptions> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).map_err(|e| RegistryError::Invalid {
+            what: "TLS file".into(),
+            reason: format!("{}: {e}", p.display()),
+        })
+    };
+    let mut tls = etcd_client::TlsOptions::new()
+        .ca_certificate(etcd_client::Certificate::from_pem(read(&files.ca)?));
+    if let Some((cert, key)) = &files.client {
+        tls = tls.identity(etcd_client::Identity::from_pem(read(cert)?, read(key)?));
+    }
+    Ok(tls)
 }
 
 fn backend_error(e: etcd_client::Error) -> RegistryError {
@@ -114,6 +141,9 @@ impl EtcdBackend {
             .with_keep_alive(Duration::from_secs(5), Duration::from_secs(5));
         if let Some((user, password)) = &options.user {
             connect = connect.with_user(user.clone(), password.clone());
+        }
+        if let Some(tls) = &options.tls {
+            connect = connect.with_tls(tls_options(tls)?);
         }
         let client = Client::connect(&options.endpoints, Some(connect))
             .await

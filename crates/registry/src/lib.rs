@@ -43,7 +43,7 @@ pub mod registry;
 pub mod testkit;
 
 pub use error::{RegistryError, Result};
-pub use etcd::{EtcdBackend, EtcdOptions};
+pub use etcd::{EtcdBackend, EtcdOptions, TlsFiles};
 pub use kv::{Condition, KvBackend, LeaseId};
 pub use memory::{ManualClock, MemoryBackend, MemoryOptions, SystemClock};
 pub use registry::{Change, Listing, Registry};

@@ -42,6 +42,39 @@ pub struct Unit {
     pub modified_revision: u64,
 }
 
+impl Unit {
+    /// A unit from a parsed unit file: its canonical text and fleet's hash.
+    pub fn new(name: &str, file: &flotta_unit_spec::syntax::UnitFile, target: TargetState) -> Unit {
+        Unit {
+            name: name.to_owned(),
+            contents: file.to_string(),
+            hash: file.hash().to_string(),
+            target_state: target,
+            created_revision: 0,
+            modified_revision: 0,
+        }
+    }
+
+    /// The unit file, parsed.
+    ///
+    /// # Errors
+    /// Stored text that no longer parses (written by something else).
+    pub fn unit_file(
+        &self,
+    ) -> Result<flotta_unit_spec::syntax::UnitFile, flotta_unit_spec::syntax::ParseError> {
+        flotta_unit_spec::syntax::UnitFile::parse(&self.contents)
+    }
+
+    /// The template this unit is an instance of (`foo@.service` for
+    /// `foo@1.service`), to look up when the instance is not stored itself.
+    pub fn template_name(&self) -> Option<String> {
+        flotta_unit_spec::name::UnitName::parse(&self.name)
+            .ok()
+            .and_then(|n| n.template())
+            .map(|t| t.to_string())
+    }
+}
+
 /// A machine, present while its agent's lease lives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -15,6 +15,7 @@ pub struct EtcdServer {
     peer_port: u16,
     initial_cluster: String,
     data_dir: PathBuf,
+    tls: Option<(PathBuf, PathBuf)>,
     child: Option<Child>,
     _scratch: Option<tempfile::TempDir>,
 }
@@ -72,6 +73,7 @@ impl EtcdServer {
                 client_port,
                 peer_port,
                 initial_cluster: initial_cluster.clone(),
+                tls: None,
                 child: None,
                 _scratch: None,
             })
@@ -88,10 +90,119 @@ impl EtcdServer {
         Ok(servers)
     }
 
+    /// Starts a single-member etcd serving clients over TLS with a throwaway
+    /// CA made with the `openssl` command; returns it and the CA's PEM file.
+    ///
+    /// # Errors
+    /// `etcd` or `openssl` missing, or etcd not answering in 20 s.
+    pub fn start_tls() -> std::io::Result<(EtcdServer, PathBuf)> {
+        let scratch = scratch_dir()?;
+        let dir = scratch.path();
+        let ca = dir.join("ca.pem");
+        let openssl = |args: &[&str]| -> std::io::Result<()> {
+            let status = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("openssl: {e} (install Debian's openssl)"),
+                    )
+                })?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(format!("openssl {args:?} failed")))
+            }
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=flotta-test-ca",
+        ])?;
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])?;
+        std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n")?;
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "1",
+            "-extfile",
+            "ext.cnf",
+        ])?;
+        let (client_port, peer_port) = (free_port()?, free_port()?);
+        let mut server = EtcdServer {
+            name: "tls".into(),
+            client_port,
+            peer_port,
+            initial_cluster: format!("tls=http://127.0.0.1:{peer_port}"),
+            data_dir: dir.join("data"),
+            tls: Some((dir.join("server.pem"), dir.join("server.key"))),
+            child: None,
+            _scratch: None,
+        };
+        server.spawn()?;
+        server.wait_listening(Duration::from_secs(20))?;
+        server._scratch = Some(scratch);
+        Ok((server, ca))
+    }
+
+    fn wait_listening(&self, timeout: Duration) -> std::io::Result<()> {
+        let deadline = Instant::now() + timeout;
+        while std::net::TcpStream::connect(("127.0.0.1", self.client_port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(std::io::Error::other("etcd did not listen in time"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
     fn spawn(&mut self) -> std::io::Result<()> {
         let client = self.client_url();
         let peer = format!("http://127.0.0.1:{}", self.peer_port);
-        let child = Command::new("etcd")
+        let mut command = Command::new("etcd");
+        if let Some((cert, key)) = &self.tls {
+            command
+                .arg("--cert-file")
+                .arg(cert)
+                .arg("--key-file")
+                .arg(key);
+        }
+        let child = command
             .args(["--name", &self.name])
             .arg("--data-dir")
             .arg(&self.data_dir)
@@ -147,7 +258,8 @@ impl EtcdServer {
 
     /// The client URL, e.g. `http://127.0.0.1:41234`.
     pub fn client_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.client_port)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.client_port)
     }
 
     /// Kills the member with SIGKILL (no clean shutdown).

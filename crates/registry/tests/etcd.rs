@@ -78,3 +78,36 @@ async fn a_three_member_cluster_survives_losing_one() {
     let all = r.kv_list("/applications/sample/").await.expect("list");
     assert_eq!(all.len(), 2, "nothing lost: {all:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_with_a_private_ca() {
+    use flotta_registry::{Registry, TlsFiles};
+    let (server, ca) = EtcdServer::start_tls().expect("etcd over TLS (needs etcd and openssl)");
+    let mut options = EtcdOptions::new([server.client_url()]);
+    options.tls = Some(TlsFiles { ca, client: None });
+    let backend = EtcdBackend::connect(&options).await.expect("TLS connect");
+    let r = Registry::new(backend);
+    conformance::eventually("a write over TLS", || async {
+        r.kv_set("/applications/sample/tls", "127.0.0.1:8443", None)
+            .await
+            .is_ok()
+    })
+    .await;
+    assert_eq!(
+        r.kv_get("/applications/sample/tls")
+            .await
+            .expect("get")
+            .as_deref(),
+        Some("127.0.0.1:8443")
+    );
+    // Without the CA, the connection is refused: nothing unverified is trusted.
+    let plain = EtcdBackend::connect(&EtcdOptions::new([server.client_url()])).await;
+    if let Ok(b) = plain {
+        assert!(
+            Registry::new(b)
+                .kv_get("/applications/sample/tls")
+                .await
+                .is_err()
+        );
+    }
+}
