@@ -77,6 +77,40 @@ fn tls_options(files: &TlsFiles) -> Result<etcd_client::TlsOptions> {
     Ok(tls)
 }
 
+/// Retries a read across endpoints with backoff (50 ms doubling, 5 tries):
+/// with several endpoints, a dead member only costs a retry.
+async fn with_retry<T, F, Fut>(mut op: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<T, etcd_client::Error>>,
+{
+    let mut delay = Duration::from_millis(50);
+    let mut attempt = 1;
+    loop {
+        match op().await {
+            Ok(v) => return Ok(v),
+            Err(e) if attempt < 5 && retryable(&e) => {
+                tracing::debug!(error = %e, attempt, "etcd read failed; retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            Err(e) => return Err(backend_error(e)),
+        }
+    }
+}
+
+fn retryable(e: &etcd_client::Error) -> bool {
+    match e {
+        etcd_client::Error::TransportError(_) | etcd_client::Error::IoError(_) => true,
+        etcd_client::Error::GRpcStatus(s) => matches!(
+            s.code(),
+            tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Unknown
+        ),
+        _ => false,
+    }
+}
+
 fn backend_error(e: etcd_client::Error) -> RegistryError {
     RegistryError::Backend(e.to_string())
 }
@@ -182,29 +216,36 @@ impl EtcdBackend {
 #[async_trait]
 impl KvBackend for EtcdBackend {
     async fn get(&self, key: &str) -> Result<Option<KeyValue>> {
-        let mut c = self.client.clone();
-        let resp = c.get(key, None).await.map_err(backend_error)?;
+        let resp = with_retry(|| {
+            let mut c = self.client.clone();
+            async move { c.get(key, None).await }
+        })
+        .await?;
         resp.kvs().first().map(convert).transpose()
     }
 
     async fn range(&self, prefix: &str, after: Option<&str>, limit: usize) -> Result<Page> {
-        let mut c = self.client.clone();
         let start = match after {
             Some(a) => format!("{a}\0"),
             None => prefix.to_owned(),
         };
         let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        let resp = c
-            .get(
-                start,
-                Some(
-                    GetOptions::new()
-                        .with_range(prefix_end(prefix))
-                        .with_limit(limit),
-                ),
-            )
-            .await
-            .map_err(backend_error)?;
+        let resp = with_retry(|| {
+            let mut c = self.client.clone();
+            let start = start.clone();
+            async move {
+                c.get(
+                    start,
+                    Some(
+                        GetOptions::new()
+                            .with_range(prefix_end(prefix))
+                            .with_limit(limit),
+                    ),
+                )
+                .await
+            }
+        })
+        .await?;
         let revision = resp
             .header()
             .map_or(0, |h| u64::try_from(h.revision()).unwrap_or(0));

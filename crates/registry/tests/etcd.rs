@@ -111,3 +111,44 @@ async fn tls_with_a_private_ca() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_and_password() {
+    use flotta_registry::Registry;
+    let server = EtcdServer::start().expect("etcd");
+    let url = server.client_url();
+    let etcdctl = |args: &[&str]| {
+        let out = std::process::Command::new("etcdctl")
+            .env("ETCDCTL_API", "3")
+            .args(["--endpoints", &url])
+            .args(args)
+            .output()
+            .expect("etcdctl must be installed (scripts/test installs etcd-client)");
+        assert!(
+            out.status.success(),
+            "etcdctl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    etcdctl(&["user", "add", "root:flotta-secret"]);
+    etcdctl(&["auth", "enable"]);
+    let mut options = EtcdOptions::new([url.clone()]);
+    options.user = Some(("root".into(), "flotta-secret".into()));
+    let r = Registry::new(
+        EtcdBackend::connect(&options)
+            .await
+            .expect("connect with a password"),
+    );
+    r.kv_set("/applications/sample/auth", "ok", None)
+        .await
+        .expect("authorised write");
+    let anonymous = Registry::new(
+        EtcdBackend::connect(&EtcdOptions::new([url]))
+            .await
+            .expect("connect"),
+    );
+    assert!(
+        anonymous.kv_get("/applications/sample/auth").await.is_err(),
+        "auth is enforced"
+    );
+}
