@@ -378,11 +378,11 @@ impl KvBackend for EtcdBackend {
     }
 
     async fn revision(&self) -> Result<u64> {
-        let mut c = self.client.clone();
-        let resp = c
-            .get("\0", Some(GetOptions::new().with_count_only()))
-            .await
-            .map_err(backend_error)?;
+        let resp = with_retry(|| {
+            let mut c = self.client.clone();
+            async move { c.get("\0", Some(GetOptions::new().with_count_only())).await }
+        })
+        .await?;
         Ok(resp
             .header()
             .map_or(0, |h| u64::try_from(h.revision()).unwrap_or(0)))
