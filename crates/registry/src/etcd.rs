@@ -77,8 +77,9 @@ fn tls_options(files: &TlsFiles) -> Result<etcd_client::TlsOptions> {
     Ok(tls)
 }
 
-/// Retries a read across endpoints with backoff (50 ms doubling, 5 tries):
-/// with several endpoints, a dead member only costs a retry.
+/// Retries an idempotent request (reads, unconditional writes) with backoff
+/// (50 ms doubling, 5 tries): a dead member or a restarted server costs a
+/// retry, not an error. Conditional transactions are never retried blindly.
 async fn with_retry<T, F, Fut>(mut op: F) -> Result<T>
 where
     F: FnMut() -> Fut,
@@ -268,10 +269,19 @@ impl KvBackend for EtcdBackend {
         let options = lease.map(|l| PutOptions::new().with_lease(i64::try_from(l).unwrap_or(0)));
         let lease_id = lease.unwrap_or(0);
         let Some(cmp) = compare(key, condition) else {
-            let resp = c
-                .put(key, value, options)
-                .await
-                .map_err(|e| lease_error(e, lease_id))?;
+            // An unconditional write is idempotent: safe to retry after a broken connection.
+            let resp = with_retry(|| {
+                let mut c = self.client.clone();
+                let options = options.clone();
+                async move { c.put(key, value, options).await }
+            })
+            .await
+            .map_err(|e| match e {
+                RegistryError::Backend(m) if m.contains("lease not found") => {
+                    RegistryError::LeaseNotFound(lease_id)
+                }
+                other => other,
+            })?;
             return Ok(resp
                 .header()
                 .map_or(0, |h| u64::try_from(h.revision()).unwrap_or(0)));
@@ -291,7 +301,11 @@ impl KvBackend for EtcdBackend {
     async fn delete(&self, key: &str, condition: Condition) -> Result<bool> {
         let mut c = self.client.clone();
         let Some(cmp) = compare(key, condition) else {
-            let resp = c.delete(key, None).await.map_err(backend_error)?;
+            let resp = with_retry(|| {
+                let mut c = self.client.clone();
+                async move { c.delete(key, None).await }
+            })
+            .await?;
             return Ok(resp.deleted() > 0);
         };
         let txn = Txn::new().when([cmp]).and_then([TxnOp::delete(key, None)]);

@@ -54,6 +54,19 @@ impl EtcdServer {
     /// # Errors
     /// As [`EtcdServer::start`].
     pub fn cluster(n: usize) -> std::io::Result<Vec<EtcdServer>> {
+        // A port found free can be taken before etcd binds it: try fresh ports.
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::try_cluster(n) {
+                Ok(servers) => return Ok(servers),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(e),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("etcd did not start")))
+    }
+
+    fn try_cluster(n: usize) -> std::io::Result<Vec<EtcdServer>> {
         let scratch = scratch_dir()?;
         let mut members = Vec::new();
         for i in 0..n {
