@@ -70,12 +70,34 @@ struct State {
     data: BTreeMap<String, KeyValue>,
     revision: u64,
     leases: HashMap<LeaseId, Lease>,
+    /// Leases by deadline, so expiry looks only at the ones due.
+    deadlines: BTreeSet<(Duration, LeaseId)>,
     next_lease: LeaseId,
     history: VecDeque<Event>,
     /// Revisions at or below this are gone from `history`.
     compacted: u64,
     events: broadcast::Sender<Event>,
     log: Option<Log>,
+}
+
+impl State {
+    fn add_lease(&mut self, id: LeaseId, ttl: Duration, deadline: Duration) {
+        self.deadlines.insert((deadline, id));
+        self.leases.insert(
+            id,
+            Lease {
+                ttl,
+                deadline,
+                keys: BTreeSet::new(),
+            },
+        );
+    }
+
+    fn drop_lease(&mut self, id: LeaseId) -> Option<Lease> {
+        let lease = self.leases.remove(&id)?;
+        self.deadlines.remove(&(lease.deadline, id));
+        Some(lease)
+    }
 }
 
 /// The append-only log of a persisted store: one JSON record per change.
@@ -140,6 +162,7 @@ impl MemoryBackend {
                 data: BTreeMap::new(),
                 revision: 0,
                 leases: HashMap::new(),
+                deadlines: BTreeSet::new(),
                 next_lease: 1,
                 history: VecDeque::new(),
                 compacted: 0,
@@ -226,17 +249,10 @@ impl MemoryBackend {
             Record::Grant { id, ttl_ms } => {
                 let ttl = Duration::from_millis(ttl_ms);
                 state.next_lease = state.next_lease.max(id + 1);
-                state.leases.insert(
-                    id,
-                    Lease {
-                        ttl,
-                        deadline: now + ttl,
-                        keys: BTreeSet::new(),
-                    },
-                );
+                state.add_lease(id, ttl, now + ttl);
             }
             Record::End { id } => {
-                state.leases.remove(&id);
+                state.drop_lease(id);
             }
         }
         // History before a restart is not replayable: watchers re-list.
@@ -282,19 +298,15 @@ impl MemoryBackend {
 
     fn expire(&self, state: &mut State) {
         let now = self.clock.now();
-        let expired: Vec<LeaseId> = state
-            .leases
-            .iter()
-            .filter(|(_, l)| l.deadline <= now)
-            .map(|(&id, _)| id)
-            .collect();
-        for id in expired {
+        while let Some(&(deadline, id)) = state.deadlines.first()
+            && deadline <= now
+        {
             self.end_lease(state, id);
         }
     }
 
     fn end_lease(&self, state: &mut State, id: LeaseId) {
-        if let Some(lease) = state.leases.remove(&id) {
+        if let Some(lease) = state.drop_lease(id) {
             Self::persist(state, &Record::End { id });
             for key in lease.keys {
                 self.remove(state, &key);
@@ -459,14 +471,7 @@ impl KvBackend for MemoryBackend {
         let deadline = self.clock.now() + ttl;
         let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
         Self::persist(&mut state, &Record::Grant { id, ttl_ms });
-        state.leases.insert(
-            id,
-            Lease {
-                ttl,
-                deadline,
-                keys: BTreeSet::new(),
-            },
-        );
+        state.add_lease(id, ttl, deadline);
         Ok(id)
     }
 
@@ -477,8 +482,11 @@ impl KvBackend for MemoryBackend {
             .leases
             .get_mut(&lease)
             .ok_or(RegistryError::LeaseNotFound(lease))?;
-        l.deadline = now + l.ttl;
-        Ok(l.ttl)
+        let (old, ttl) = (l.deadline, l.ttl);
+        l.deadline = now + ttl;
+        state.deadlines.remove(&(old, lease));
+        state.deadlines.insert((now + ttl, lease));
+        Ok(ttl)
     }
 
     async fn revoke(&self, lease: LeaseId) -> Result<()> {
