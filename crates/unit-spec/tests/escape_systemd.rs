@@ -2,31 +2,12 @@
 //! generated corpus, in every mode. This test fails (it does not skip) when
 //! `systemd-escape` is missing: `scripts/test` installs it.
 
+mod common;
+
 use std::process::Command;
 
+use common::Lcg;
 use flotta_unit_spec::escape::{EscapeErrorKind, escape, escape_path, unescape, unescape_path};
-
-/// A small deterministic generator so the corpus is the same on every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn string(&mut self, alphabet: &[&str], max_len: u64) -> String {
-        let len = self.next() % (max_len + 1);
-        (0..len).map(|_| self.pick(alphabet)).collect()
-    }
-}
 
 const PLAIN: &[&str] = &[
     "a", "Z", "0", "9", ".", "/", "-", "\\", " ", "\t", ":", "_", "@", "%", "ä", "€", "😀", "x",

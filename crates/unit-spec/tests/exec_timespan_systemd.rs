@@ -3,21 +3,12 @@
 //! installs) over a generated corpus: acceptance, the value in microseconds
 //! and the formatted ("Human") form. Fails, not skips, when it is missing.
 
+mod common;
+
 use std::process::Command;
 
+use common::Lcg;
 use flotta_unit_spec::timespan::{TimeSpan, parse_timespan};
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
 
 const PIECES: &[&str] = &[
     "1", "5", "90", "0", "2.5", ".5", "12", "3.", " ", " ", "s", "sec", "seconds", "min", "m",
@@ -52,9 +43,7 @@ fn timespans_match_systemd_analyze() {
     let mut corpus: Vec<String> = (0..400)
         .map(|_| {
             let n = 1 + rng.next() % 5;
-            (0..n)
-                .map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize])
-                .collect()
+            (0..n).map(|_| rng.pick(PIECES)).collect()
         })
         .collect();
     corpus.extend(
