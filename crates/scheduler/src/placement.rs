@@ -33,8 +33,6 @@ enum Reject {
     Memory,
 }
 
-static EMPTY: Vec<String> = Vec::new();
-
 /// Placement state for one cluster.
 #[derive(Debug)]
 pub struct Placement {
@@ -387,14 +385,14 @@ impl Placement {
                 wanted: req.machine_id.clone().unwrap_or_default(),
             },
             Reject::Metadata(i) => {
-                let (key, wanted) = req.metadata.iter().nth(i).unwrap_or_else(|| {
-                    // Unreachable: `i` came from iterating this map.
-                    (&self.units[unit].name, &EMPTY)
-                });
-                Rejection::Metadata {
-                    key: key.clone(),
-                    wanted: wanted.clone(),
-                }
+                // `i` came from iterating this map, so the entry is there.
+                let (key, wanted) = req
+                    .metadata
+                    .iter()
+                    .nth(i)
+                    .map(|(k, w)| (k.clone(), w.clone()))
+                    .unwrap_or_default();
+                Rejection::Metadata { key, wanted }
             }
             Reject::Peer(i) => Rejection::Peer {
                 peer: req.machine_of.get(i).cloned().unwrap_or_default(),
