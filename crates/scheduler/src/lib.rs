@@ -80,6 +80,8 @@ pub mod model;
 pub mod placement;
 pub mod plan;
 pub mod plugin;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use explain::{Explanation, Rejection};
 pub use model::{Machine, Requirements, Resources, Strategy, TargetState, UnitSpec};

@@ -118,6 +118,10 @@ pub struct UnitSpec {
     /// Placement plugins this unit asks for by name (`[X-Flotta] Placement=`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub placement: Vec<String>,
+    /// The unit's `[X-Fleet]` and `[X-Flotta]` options in file order, handed
+    /// to placement plugins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<(String, String)>,
 }
 
 impl UnitSpec {
@@ -141,6 +145,13 @@ impl UnitSpec {
             Some(at) => &self.name[..at],
             None => self.name.rsplit_once('.').map_or(&self.name, |(p, _)| p),
         }
+    }
+
+    /// The instance of a `prefix@instance.type` name.
+    pub fn instance(&self) -> Option<&str> {
+        let at = self.name.find('@')?;
+        let dot = self.name.rfind('.')?;
+        (dot > at).then(|| &self.name[at + 1..dot])
     }
 
     /// The template this unit is an instance of (`foo@.service`), if any.

@@ -7,7 +7,7 @@
 //! first, stopping at the first feasible machine; the rejections it meets on
 //! the way are the explanation if it finds none.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use flotta_unit_spec::glob::glob_match;
 
@@ -52,6 +52,10 @@ pub struct Placement {
     used: Vec<(u64, u64)>,
     /// Instances per (template, metadata value) for the spread strategy.
     spread_count: HashMap<(String, String), u32>,
+    /// Per unit: its template group (units of one template share it).
+    group: Vec<usize>,
+    /// Per template group: instances per machine, for plugins.
+    group_on: Vec<BTreeMap<MachineIdx, u32>>,
     conflicts: ConflictIndex,
     plugins: Vec<PluginSlot>,
 }
@@ -83,8 +87,19 @@ impl Placement {
                 (scratch.clone(), declared)
             })
             .collect();
+        let mut groups: HashMap<String, usize> = HashMap::new();
+        let group: Vec<usize> = units
+            .iter()
+            .map(|u| {
+                let key = u.template().unwrap_or_else(|| u.name.clone());
+                let next = groups.len();
+                *groups.entry(key).or_insert(next)
+            })
+            .collect();
         let n = machines.len();
         Placement {
+            group_on: vec![BTreeMap::new(); groups.len()],
+            group,
             machine_idx: machines
                 .iter()
                 .enumerate()
@@ -151,6 +166,16 @@ impl Placement {
         self.live.get(machine).copied().unwrap_or(false)
     }
 
+    /// Where instances of the unit's template (or the unit itself, for a
+    /// plain unit) run now: `(machine, count)` in machine order.
+    pub fn siblings(&self, unit: UnitIdx) -> impl Iterator<Item = (MachineIdx, u32)> + '_ {
+        self.group
+            .get(unit)
+            .and_then(|&g| self.group_on.get(g))
+            .into_iter()
+            .flat_map(|on| on.iter().map(|(&m, &c)| (m, c)))
+    }
+
     fn spread_key(&self, unit: UnitIdx, machine: MachineIdx) -> Option<(String, String)> {
         let u = &self.units[unit];
         let Strategy::Spread(key) = &u.strategy else {
@@ -181,6 +206,7 @@ impl Placement {
         if let Some(k) = self.spread_key(unit, machine) {
             *self.spread_count.entry(k).or_default() += 1;
         }
+        *self.group_on[self.group[unit]].entry(machine).or_default() += 1;
         if self.units[unit].requirements.global {
             self.global_on[unit].push(machine);
         } else {
@@ -214,6 +240,13 @@ impl Placement {
             && let Some(n) = self.spread_count.get_mut(&k)
         {
             *n = n.saturating_sub(1);
+        }
+        let on = &mut self.group_on[self.group[unit]];
+        if let Some(c) = on.get_mut(&machine) {
+            *c -= 1;
+            if *c == 0 {
+                on.remove(&machine);
+            }
         }
         if self.units[unit].requirements.global {
             self.global_on[unit].retain(|&m| m != machine);
@@ -488,10 +521,12 @@ impl Placement {
 
     /// Hands every plugin the machine table for this round.
     pub fn start_round(&mut self) {
-        let machines = &self.machines;
-        for slot in &mut self.plugins {
-            slot.broken = slot.plugin.on_round(machines).err().map(|e| e.to_string());
+        // Plugins see the placement while they are out of it.
+        let mut plugins = std::mem::take(&mut self.plugins);
+        for slot in &mut plugins {
+            slot.broken = slot.plugin.on_round(self).err().map(|e| e.to_string());
         }
+        self.plugins = plugins;
     }
 
     /// The plugin path: every machine passing the built-in checks is a

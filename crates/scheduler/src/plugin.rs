@@ -22,7 +22,6 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::Machine;
 use crate::placement::{MachineIdx, Placement, UnitIdx};
 
 /// A plugin failed for a unit.
@@ -53,13 +52,13 @@ pub trait PlacementPlugin: Send + Sync {
     /// The plugin's name, as units refer to it (`[X-Flotta] Placement=`).
     fn name(&self) -> &str;
 
-    /// Called once per round with the machine table (indices are stable for
-    /// the round).
+    /// Called once per round with the placement as it stands (machine
+    /// indices are stable for the round).
     ///
     /// # Errors
     /// A plugin that cannot work this round; every unit it applies to then
     /// follows the failure policy.
-    fn on_round(&mut self, _machines: &[Machine]) -> Result<(), PluginError> {
+    fn on_round(&mut self, _view: &Placement) -> Result<(), PluginError> {
         Ok(())
     }
 
@@ -196,6 +195,66 @@ pub mod builtin {
             Ok(candidates
                 .iter()
                 .map(|&m| -f64::from(view.load(m)))
+                .collect())
+        }
+    }
+
+    /// The SDK's example rule, natively: spread instances of a template across
+    /// the values of a metadata key (fewest instances on the candidate's value
+    /// scores highest) and turn away machines tagged `drain=true`. The C,
+    /// Python and JavaScript guests in `bindings/guest/` do exactly this.
+    #[derive(Debug, Clone)]
+    pub struct SpreadAndDrain {
+        /// The metadata key spread over.
+        pub key: String,
+    }
+
+    impl Default for SpreadAndDrain {
+        fn default() -> Self {
+            SpreadAndDrain { key: "rack".into() }
+        }
+    }
+
+    impl PlacementPlugin for SpreadAndDrain {
+        fn name(&self) -> &str {
+            "spread"
+        }
+
+        fn filter(
+            &self,
+            view: &Placement,
+            _unit: UnitIdx,
+            candidates: &[MachineIdx],
+        ) -> Result<Vec<Option<String>>, PluginError> {
+            Ok(candidates
+                .iter()
+                .map(|&m| {
+                    (view.machines()[m].metadata.get("drain").map(String::as_str) == Some("true"))
+                        .then(|| "machine is draining (drain=true)".to_owned())
+                })
+                .collect())
+        }
+
+        fn score(
+            &self,
+            view: &Placement,
+            unit: UnitIdx,
+            candidates: &[MachineIdx],
+        ) -> Result<Vec<f64>, PluginError> {
+            let value = |m: MachineIdx| {
+                view.machines()[m]
+                    .metadata
+                    .get(&self.key)
+                    .map_or("", String::as_str)
+            };
+            let mut per_value: std::collections::HashMap<&str, u32> =
+                std::collections::HashMap::new();
+            for (m, count) in view.siblings(unit) {
+                *per_value.entry(value(m)).or_default() += count;
+            }
+            Ok(candidates
+                .iter()
+                .map(|&m| -f64::from(per_value.get(value(m)).copied().unwrap_or(0)))
                 .collect())
         }
     }

@@ -2,71 +2,12 @@
 //! constraints behave the same as plugins, and failing plugins follow their
 //! failure policy without crashing the scheduler.
 
-use std::collections::HashMap;
-
 use flotta_scheduler::placement::{MachineIdx, UnitIdx};
 use flotta_scheduler::plugin::builtin;
 use flotta_scheduler::{
     Desired, FailurePolicy, Machine, Observed, Placement, PlacementPlugin, PluginError, UnitSpec,
     plan, plan_with_plugins,
 };
-
-/// The SDK's example rule: spread instances of a template across the values
-/// of a metadata key, and never use machines tagged `drain=true`.
-struct SpreadAndDrain {
-    key: String,
-}
-
-impl PlacementPlugin for SpreadAndDrain {
-    fn name(&self) -> &str {
-        "spread-and-drain"
-    }
-
-    fn filter(
-        &self,
-        view: &Placement,
-        _unit: UnitIdx,
-        candidates: &[MachineIdx],
-    ) -> Result<Vec<Option<String>>, PluginError> {
-        Ok(candidates
-            .iter()
-            .map(|&m| {
-                (view.machines()[m].metadata.get("drain").map(String::as_str) == Some("true"))
-                    .then(|| "machine is draining".to_owned())
-            })
-            .collect())
-    }
-
-    fn score(
-        &self,
-        view: &Placement,
-        unit: UnitIdx,
-        candidates: &[MachineIdx],
-    ) -> Result<Vec<f64>, PluginError> {
-        let template = view.units()[unit].template();
-        // Instances of the same template per value of the key.
-        let mut per_value: HashMap<&str, u32> = HashMap::new();
-        for (m, machine) in view.machines().iter().enumerate() {
-            let value = machine.metadata.get(&self.key).map_or("", String::as_str);
-            let same = view
-                .units_on(m)
-                .iter()
-                .filter(|&&u| view.units()[u].template() == template)
-                .count() as u32;
-            *per_value.entry(value).or_default() += same;
-        }
-        Ok(candidates
-            .iter()
-            .map(|&m| {
-                let value = view.machines()[m]
-                    .metadata
-                    .get(&self.key)
-                    .map_or("", String::as_str);
-                -f64::from(per_value.get(value).copied().unwrap_or(0))
-            })
-            .collect())
-    }
-}
 
 fn cluster() -> Desired {
     Desired {
@@ -90,7 +31,7 @@ fn a_plugin_changes_placement() {
         &cluster(),
         &Observed::default(),
         vec![(
-            Box::new(SpreadAndDrain { key: "rack".into() }),
+            Box::new(builtin::SpreadAndDrain { key: "rack".into() }),
             FailurePolicy::FailClosed,
             true,
         )],

@@ -1,0 +1,3 @@
+//! Helpers shared by the scheduler's tests and examples.
+
+pub mod guests;
