@@ -32,3 +32,40 @@ ensure_rust_components() {
     esac
   done
 }
+
+# ensure_file PATH:PACKAGE... installs PACKAGE when PATH does not exist (for
+# packages that ship libraries, not commands).
+ensure_file() {
+  local missing=() spec
+  for spec in "$@"; do
+    [ -e "${spec%%:*}" ] || missing+=("${spec#*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "apt-get install ${missing[*]}"
+    _apt_install "${missing[@]}"
+  fi
+}
+
+# ensure_cargo_install COMMAND:CRATE@VERSION... (pinned, --locked).
+ensure_cargo_install() {
+  local spec cmd crate
+  for spec in "$@"; do
+    cmd=${spec%%:*} crate=${spec#*:}
+    if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/$cmd" ]; then
+      echo "cargo install $crate"
+      cargo install --locked --quiet "$crate"
+    fi
+  done
+  case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
+}
+
+# ensure_pip COMMAND:REQUIREMENT... (pip install when COMMAND is missing).
+ensure_pip() {
+  local spec
+  for spec in "$@"; do
+    command -v "${spec%%:*}" >/dev/null 2>&1 || {
+      echo "pip install ${spec#*:}"
+      python3 -m pip install --quiet --disable-pip-version-check "${spec#*:}"
+    }
+  done
+}

@@ -101,59 +101,64 @@ bool exports_flotta_placement_plugin_on_machines(
   return true;
 }
 
-bool exports_flotta_placement_plugin_filter(
-    exports_flotta_placement_plugin_unit_t *unit,
-    exports_flotta_placement_plugin_list_sibling_t *siblings,
-    exports_flotta_placement_plugin_list_candidate_t *candidates,
-    exports_flotta_placement_plugin_list_rejection_t *ret, str_t *err) {
-  static const char reason[] = "machine is draining (drain=true)";
-  size_t n = 0;
-  ret->ptr = NULL;
-  for (size_t i = 0; i < candidates->len; i++) {
-    uint32_t m = candidates->ptr[i].machine;
-    if (m < machine_count && draining[m]) n++;
-  }
-  if (n > 0) {
-    ret->ptr = malloc(n * sizeof *ret->ptr);
-    n = 0;
-    for (size_t i = 0; i < candidates->len; i++) {
-      uint32_t m = candidates->ptr[i].machine;
-      if (m < machine_count && draining[m]) {
-        ret->ptr[n].candidate = (uint32_t)i;
-        ret->ptr[n].reason.len = sizeof reason - 1;
-        ret->ptr[n].reason.ptr = malloc(sizeof reason - 1);
-        memcpy(ret->ptr[n].reason.ptr, reason, sizeof reason - 1);
-        n++;
-      }
-    }
-  }
-  ret->len = n;
-  (void)err;
+typedef exports_flotta_placement_plugin_unit_t unit_t;
+typedef exports_flotta_placement_plugin_siblings_t siblings_t;
+typedef exports_flotta_placement_plugin_candidates_t candidates_t;
+
+static void free_args(unit_t *unit, siblings_t *siblings, candidates_t *candidates) {
   exports_flotta_placement_plugin_unit_free(unit);
-  exports_flotta_placement_plugin_list_sibling_free(siblings);
-  exports_flotta_placement_plugin_list_candidate_free(candidates);
+  exports_flotta_placement_plugin_siblings_free(siblings);
+  exports_flotta_placement_plugin_candidates_free(candidates);
+}
+
+bool exports_flotta_placement_plugin_filter(unit_t *unit, siblings_t *siblings,
+                                            candidates_t *candidates,
+                                            exports_flotta_placement_plugin_list_rejection_t *ret,
+                                            str_t *err) {
+  static const char reason[] = "machine is draining (drain=true)";
+  const uint32_t *machines = candidates->machines.ptr;
+  size_t count = candidates->machines.len;
+  uint32_t *rejected = malloc((count ? count : 1) * sizeof *rejected);
+  size_t n = 0;
+  (void)err;
+  for (size_t i = 0; i < count; i++) {
+    if (machines[i] < machine_count && draining[machines[i]]) rejected[n++] = (uint32_t)i;
+  }
+  if (n == 0) {
+    free(rejected);
+    ret->ptr = NULL;
+    ret->len = 0;
+  } else {
+    // One rejection: every draining candidate, one reason.
+    ret->ptr = malloc(sizeof *ret->ptr);
+    ret->len = 1;
+    ret->ptr[0].candidates.ptr = rejected;
+    ret->ptr[0].candidates.len = n;
+    ret->ptr[0].reason.len = sizeof reason - 1;
+    ret->ptr[0].reason.ptr = malloc(sizeof reason - 1);
+    memcpy(ret->ptr[0].reason.ptr, reason, sizeof reason - 1);
+  }
+  free_args(unit, siblings, candidates);
   return true;
 }
 
-bool exports_flotta_placement_plugin_score(
-    exports_flotta_placement_plugin_unit_t *unit,
-    exports_flotta_placement_plugin_list_sibling_t *siblings,
-    exports_flotta_placement_plugin_list_candidate_t *candidates, placement_plugin_list_f64_t *ret,
-    str_t *err) {
+bool exports_flotta_placement_plugin_score(unit_t *unit, siblings_t *siblings,
+                                           candidates_t *candidates,
+                                           placement_plugin_list_f64_t *ret, str_t *err) {
+  const uint32_t *machines = candidates->machines.ptr;
+  size_t count = candidates->machines.len;
+  (void)err;
   memset(per_value, 0, (value_count ? value_count : 1) * sizeof *per_value);
-  for (size_t i = 0; i < siblings->len; i++) {
-    uint32_t m = siblings->ptr[i].machine;
-    if (m < machine_count) per_value[value_of[m]] += siblings->ptr[i].count;
+  for (size_t i = 0; i < siblings->machines.len && i < siblings->counts.len; i++) {
+    uint32_t m = siblings->machines.ptr[i];
+    if (m < machine_count) per_value[value_of[m]] += siblings->counts.ptr[i];
   }
-  ret->len = candidates->len;
-  ret->ptr = malloc((candidates->len ? candidates->len : 1) * sizeof(double));
-  for (size_t i = 0; i < candidates->len; i++) {
-    uint32_t m = candidates->ptr[i].machine;
+  ret->len = count;
+  ret->ptr = malloc((count ? count : 1) * sizeof(double));
+  for (size_t i = 0; i < count; i++) {
+    uint32_t m = machines[i];
     ret->ptr[i] = m < machine_count ? -(double)per_value[value_of[m]] : 0.0;
   }
-  (void)err;
-  exports_flotta_placement_plugin_unit_free(unit);
-  exports_flotta_placement_plugin_list_sibling_free(siblings);
-  exports_flotta_placement_plugin_list_candidate_free(candidates);
+  free_args(unit, siblings, candidates);
   return true;
 }

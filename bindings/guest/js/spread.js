@@ -35,19 +35,19 @@ export const plugin = {
   },
 
   filter(unit, siblings, candidates) {
-    const out = [];
-    candidates.forEach((c, i) => {
-      if (draining[c.machine]) out.push({ candidate: i, reason: REASON });
+    const rejected = [];
+    candidates.machines.forEach((m, i) => {
+      if (draining[m]) rejected.push(i);
     });
-    return out;
+    return rejected.length ? [{ candidates: rejected, reason: REASON }] : [];
   },
 
   score(unit, siblings, candidates) {
     const perValue = new Map();
-    for (const s of siblings) {
-      const v = valueOf[s.machine];
-      perValue.set(v, (perValue.get(v) ?? 0) + s.count);
-    }
-    return candidates.map((c) => -(perValue.get(valueOf[c.machine]) ?? 0));
+    siblings.machines.forEach((m, i) => {
+      const v = valueOf[m];
+      perValue.set(v, (perValue.get(v) ?? 0) + siblings.counts[i]);
+    });
+    return Array.from(candidates.machines, (m) => -(perValue.get(valueOf[m]) ?? 0));
   },
 };

@@ -5,7 +5,7 @@ Spread instances of a template across the values of a metadata key (config
 Built into a component by build.sh with componentize-py.
 """
 
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 from componentize_py_types import Err
 from wit_world import exports
@@ -46,25 +46,22 @@ class Plugin(exports.Plugin):
     def filter(
         self,
         unit: types.Unit,
-        siblings: List[types.Sibling],
-        candidates: List[types.Candidate],
+        siblings: types.Siblings,
+        candidates: types.Candidates,
     ) -> List[types.Rejection]:
         draining = STATE.draining
-        return [
-            types.Rejection(candidate=i, reason=REASON)
-            for i, c in enumerate(candidates)
-            if draining[c.machine]
-        ]
+        rejected = [i for i, m in enumerate(candidates.machines) if draining[m]]
+        return [types.Rejection(candidates=rejected, reason=REASON)] if rejected else []
 
     def score(
         self,
         unit: types.Unit,
-        siblings: List[types.Sibling],
-        candidates: List[types.Candidate],
+        siblings: types.Siblings,
+        candidates: types.Candidates,
     ) -> List[float]:
         value_of = STATE.value_of
-        per_value: dict = {}
-        for s in siblings:
-            v = value_of[s.machine]
-            per_value[v] = per_value.get(v, 0) + s.count
-        return [-float(per_value.get(value_of[c.machine], 0)) for c in candidates]
+        per_value: Dict[str, int] = {}
+        for m, n in zip(siblings.machines, siblings.counts):
+            v = value_of[m]
+            per_value[v] = per_value.get(v, 0) + n
+        return [-float(per_value.get(value_of[m], 0)) for m in candidates.machines]

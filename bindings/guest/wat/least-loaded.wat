@@ -6,8 +6,8 @@
 ;;
 ;; Canonical ABI, as used here: `filter` and `score` take more than 16 flat
 ;; parameters, so they receive a pointer to (unit, siblings, candidates); the
-;; unit record is 80 bytes, then siblings (ptr, len) at +80 and candidates
-;; (ptr, len) at +88. Results go through a 12-byte return area at 16:
+;; unit record is 80 bytes, then siblings (machines ptr/len, counts ptr/len)
+;; at +80 and candidates (machines ptr/len, loads ptr/len) at +96. Results go through a 12-byte return area at 16:
 ;; discriminant, then (ptr, len). Memory is a bump heap from 4096, reset after
 ;; every call by the post-return hooks.
 (module
@@ -62,8 +62,9 @@
   (func (export "flotta:placement/plugin@0.1.0#score") (param $args i32) (result i32)
     (local $cands i32) (local $n i32) (local $out i32) (local $i i32)
     ;; SCORE
-    (local.set $cands (i32.load (i32.add (local.get $args) (i32.const 88))))
-    (local.set $n (i32.load (i32.add (local.get $args) (i32.const 92))))
+    ;; the candidates' loads
+    (local.set $cands (i32.load (i32.add (local.get $args) (i32.const 104))))
+    (local.set $n (i32.load (i32.add (local.get $args) (i32.const 108))))
     (local.set $out (call $alloc (i32.const 8) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
@@ -72,8 +73,7 @@
         (f64.store
           (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
           (f64.neg (f64.convert_i32_u
-            (i32.load (i32.add (local.get $cands)
-              (i32.add (i32.shl (local.get $i) (i32.const 3)) (i32.const 4)))))))
+            (i32.load (i32.add (local.get $cands) (i32.shl (local.get $i) (i32.const 2)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (i32.store8 (i32.const 16) (i32.const 0))

@@ -29,6 +29,9 @@ enum Command {
     Unit(cmd::unit::UnitCommand),
     /// Plan where units would run on a described cluster, and explain why not.
     Plan(cmd::plan::PlanArgs),
+    /// Inspect WebAssembly placement plugins.
+    #[command(subcommand)]
+    Plugin(cmd::plugin::PluginCommand),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Unit(command) => command.run(),
         Command::Plan(args) => cmd::plan::run(&args),
+        Command::Plugin(command) => command.run(),
     };
     match result {
         Ok(code) => code,

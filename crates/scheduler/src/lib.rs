@@ -87,4 +87,4 @@ pub use explain::{Explanation, Rejection};
 pub use model::{Machine, Requirements, Resources, Strategy, TargetState, UnitSpec};
 pub use placement::Placement;
 pub use plan::{Action, Desired, Observed, Plan, Unplaced, plan, plan_with_plugins};
-pub use plugin::{FailurePolicy, PlacementPlugin, PluginError};
+pub use plugin::{FailurePolicy, PlacementPlugin, PluginError, Rejections};

@@ -14,7 +14,7 @@ use flotta_unit_spec::glob::glob_match;
 use crate::conflicts::{ConflictIndex, PatternId};
 use crate::explain::{Explanation, Rejection};
 use crate::model::{Machine, Strategy, TargetState, UnitSpec};
-use crate::plugin::{FailurePolicy, PlacementPlugin, PluginError, PluginSlot};
+use crate::plugin::{FailurePolicy, PlacementPlugin, PluginError, PluginSlot, Rejections};
 
 /// Index of a unit in [`Placement::units`].
 pub type UnitIdx = usize;
@@ -56,6 +56,8 @@ pub struct Placement {
     group: Vec<usize>,
     /// Per template group: instances per machine, for plugins.
     group_on: Vec<BTreeMap<MachineIdx, u32>>,
+    /// Whether any unit declares `Replaces=` (else that check is skipped).
+    any_replaces: bool,
     conflicts: ConflictIndex,
     plugins: Vec<PluginSlot>,
 }
@@ -98,6 +100,7 @@ impl Placement {
             .collect();
         let n = machines.len();
         Placement {
+            any_replaces: units.iter().any(|u| !u.requirements.replaces.is_empty()),
             group_on: vec![BTreeMap::new(); groups.len()],
             group,
             machine_idx: machines
@@ -282,6 +285,7 @@ impl Placement {
     }
 
     /// [`Placement::check`] without allocating: the hot path of every decision.
+    #[inline]
     fn check_fast(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         self.fast_machine_id(unit, machine)?;
         self.fast_metadata(unit, machine)?;
@@ -291,6 +295,7 @@ impl Placement {
         self.fast_resources(unit, machine)
     }
 
+    #[inline]
     fn fast_machine_id(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         match &self.units[unit].requirements.machine_id {
             Some(wanted) if !self.machines[machine].matches_id(wanted) => Err(Reject::MachineId),
@@ -298,6 +303,7 @@ impl Placement {
         }
     }
 
+    #[inline]
     fn fast_metadata(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         let m = &self.machines[machine];
         for (i, (key, wanted)) in self.units[unit].requirements.metadata.iter().enumerate() {
@@ -308,6 +314,7 @@ impl Placement {
         Ok(())
     }
 
+    #[inline]
     fn fast_peers(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         for (i, peer) in self.units[unit].requirements.machine_of.iter().enumerate() {
             let here = self.unit_index(peer).is_some_and(|p| {
@@ -320,6 +327,7 @@ impl Placement {
         Ok(())
     }
 
+    #[inline]
     fn fast_conflicts(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
         let (matches, declared) = &self.patterns[unit];
         match self.conflicts.conflict(machine, matches, declared) {
@@ -328,7 +336,11 @@ impl Placement {
         }
     }
 
+    #[inline]
     fn fast_replaced(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
+        if !self.any_replaces {
+            return Ok(());
+        }
         let name = &self.units[unit].name;
         let by = self.held[machine].iter().find(|&&o| {
             o != unit
@@ -344,8 +356,14 @@ impl Placement {
         }
     }
 
+    #[inline]
     fn fast_resources(&self, unit: UnitIdx, machine: MachineIdx) -> Result<(), Reject> {
-        let (m, u) = (&self.machines[machine], &self.units[unit]);
+        let u = &self.units[unit];
+        // Most units request nothing: skip touching the machine at all.
+        if u.requests.cpu_millis.is_none() && u.requests.memory_bytes.is_none() {
+            return Ok(());
+        }
+        let m = &self.machines[machine];
         let (cpu, mem) = self.used[machine];
         if let (Some(cap), Some(want)) = (m.capacity.cpu_millis, u.requests.cpu_millis)
             && cpu + want > cap
@@ -531,25 +549,40 @@ impl Placement {
 
     /// The plugin path: every machine passing the built-in checks is a
     /// candidate; plugins filter the batch, then their scores (summed) pick
-    /// the winner, ties going to the strategy's order.
+    /// the winner, ties going to the strategy's order. Rejections are kept
+    /// compact and spelled out only when nothing fits.
     fn decide_with_plugins(
         &self,
         unit: UnitIdx,
         exclude: Option<MachineIdx>,
         plugins: &[&PluginSlot],
     ) -> Result<MachineIdx, Explanation> {
-        let name = &self.units[unit].name;
-        let mut why = Explanation::default();
-        let order: Vec<MachineIdx> = match self.units[unit].strategy {
-            Strategy::Binpack => self.order.iter().rev().map(|&(_, m)| m).collect(),
-            _ => self.order.iter().map(|&(_, m)| m).collect(),
-        };
-        let mut candidates = Vec::new();
-        for m in order.into_iter().filter(|&m| Some(m) != exclude) {
-            why.machines_evaluated += 1;
+        let u = &self.units[unit];
+        let name = &u.name;
+        // Candidates go to plugins in machine-table order; the strategy only
+        // breaks ties between equal scores (below).
+        let unconstrained = u.requirements.machine_id.is_none()
+            && u.requirements.metadata.is_empty()
+            && u.requirements.machine_of.is_empty()
+            && u.requests.cpu_millis.is_none()
+            && u.requests.memory_bytes.is_none()
+            && !self.any_replaces
+            && self.patterns[unit].0.is_empty()
+            && self.patterns[unit].1.is_empty();
+        let mut evaluated = 0;
+        let mut core_rejected: Vec<(MachineIdx, Reject)> = Vec::new();
+        // Per filtering plugin: its rejections and the candidates it saw.
+        let mut plugin_rejected: Vec<(&str, Rejections, Vec<MachineIdx>)> = Vec::new();
+        let mut candidates = Vec::with_capacity(self.order.len());
+        for m in (0..self.machines.len()).filter(|&m| self.live[m] && Some(m) != exclude) {
+            evaluated += 1;
+            if unconstrained {
+                candidates.push(m);
+                continue;
+            }
             match self.check_fast(unit, m) {
                 Ok(()) => candidates.push(m),
-                Err(r) => why.record(&self.machines[m].id, self.describe(unit, m, r)),
+                Err(r) => core_rejected.push((m, r)),
             }
         }
         let mut scores = vec![0.0f64; candidates.len()];
@@ -567,44 +600,41 @@ impl Placement {
                     .plugin
                     .filter(self, unit, &candidates)
                     .map_err(|e| fail(e.message))
-                    .and_then(|keep| {
-                        if keep.len() == candidates.len() {
-                            Ok(keep)
-                        } else {
-                            Err(fail(format!(
-                                "filter returned {} results for {} candidates",
-                                keep.len(),
+                    .and_then(|r| {
+                        let past = r.iter().map(|(i, _)| i).find(|&i| i >= candidates.len());
+                        match past {
+                            Some(i) => Err(fail(format!(
+                                "filter rejected candidate {i} but there are only {}",
                                 candidates.len()
-                            )))
+                            ))),
+                            None => Ok(r),
                         }
                     }),
             };
-            let keep = match (filtered, slot.policy) {
-                (Ok(keep), _) => keep,
+            let rejections = match (filtered, slot.policy) {
+                (Ok(r), _) => r,
                 (Err(e), FailurePolicy::FailClosed) => {
                     return Err(Explanation::blocked(e.to_string()));
                 }
                 (Err(_), FailurePolicy::FailOpen) => continue,
             };
-            let mut kept = Vec::with_capacity(candidates.len());
-            let mut kept_scores = Vec::with_capacity(candidates.len());
-            for ((&m, verdict), &score) in candidates.iter().zip(keep).zip(&scores) {
-                match verdict {
-                    None => {
-                        kept.push(m);
-                        kept_scores.push(score);
-                    }
-                    Some(reason) => why.record(
-                        &self.machines[m].id,
-                        Rejection::Plugin {
-                            plugin: plugin.to_owned(),
-                            reason,
-                        },
-                    ),
+            if !rejections.is_empty() {
+                let mut keep = vec![true; candidates.len()];
+                for (i, _) in rejections.iter() {
+                    keep[i] = false;
                 }
+                let mut n = 0;
+                for i in 0..candidates.len() {
+                    if keep[i] {
+                        candidates[n] = candidates[i];
+                        scores[n] = scores[i];
+                        n += 1;
+                    }
+                }
+                plugin_rejected.push((plugin, rejections, candidates.clone()));
+                candidates.truncate(n);
+                scores.truncate(n);
             }
-            candidates = kept;
-            scores = kept_scores;
             let scored = slot
                 .plugin
                 .score(self, unit, &candidates)
@@ -632,14 +662,41 @@ impl Placement {
                 (Err(_), FailurePolicy::FailOpen) => {}
             }
         }
-        // Highest score; the first in strategy order among equals.
+        // Highest score; among equals the first in strategy order: least
+        // loaded (then lowest ID), or for binpack the most loaded (then highest).
+        let binpack = matches!(u.strategy, Strategy::Binpack);
+        let earlier = |a: MachineIdx, b: MachineIdx| {
+            let (ka, kb) = ((self.load[a], a), (self.load[b], b));
+            if binpack { ka > kb } else { ka < kb }
+        };
         let mut best: Option<(f64, MachineIdx)> = None;
         for (&m, &score) in candidates.iter().zip(&scores) {
-            if best.is_none_or(|(b, _)| score > b) {
+            if best.is_none_or(|(b, bm)| score > b || (score == b && earlier(m, bm))) {
                 best = Some((score, m));
             }
         }
-        best.map(|(_, m)| m).ok_or(why)
+        if let Some((_, m)) = best {
+            return Ok(m);
+        }
+        let mut why = Explanation {
+            machines_evaluated: evaluated,
+            ..Explanation::default()
+        };
+        for (m, r) in core_rejected {
+            why.record(&self.machines[m].id, self.describe(unit, m, r));
+        }
+        for (plugin, rejections, seen) in plugin_rejected {
+            for (i, reason) in rejections.iter() {
+                why.record(
+                    &self.machines[seen[i]].id,
+                    Rejection::Plugin {
+                        plugin: plugin.to_owned(),
+                        reason: reason.to_owned(),
+                    },
+                );
+            }
+        }
+        Err(why)
     }
 
     /// Walks candidates in strategy order; `tried` gets every machine looked at

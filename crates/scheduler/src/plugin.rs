@@ -36,6 +36,49 @@ pub struct PluginError {
     pub message: String,
 }
 
+/// A filter's answer: the candidates it turns away and why. Positions are
+/// into the candidate slice the filter was given; a reason shared by many
+/// candidates is stored once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rejections {
+    reasons: Vec<String>,
+    rejected: Vec<(usize, usize)>,
+}
+
+impl Rejections {
+    /// No rejections: every candidate is kept.
+    pub fn none() -> Self {
+        Rejections::default()
+    }
+
+    /// Turns away the candidate at `position`.
+    pub fn reject(&mut self, position: usize, reason: &str) {
+        if self.reasons.last().is_none_or(|r| r != reason) {
+            self.reasons.push(reason.to_owned());
+        }
+        self.rejected.push((position, self.reasons.len() - 1));
+    }
+
+    /// Turns away every candidate at `positions` for one reason.
+    pub fn reject_all(&mut self, positions: impl IntoIterator<Item = usize>, reason: String) {
+        self.reasons.push(reason);
+        let r = self.reasons.len() - 1;
+        self.rejected.extend(positions.into_iter().map(|p| (p, r)));
+    }
+
+    /// Whether nothing was rejected.
+    pub fn is_empty(&self) -> bool {
+        self.rejected.is_empty()
+    }
+
+    /// `(position, reason)` for each rejection, in the order made.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.rejected
+            .iter()
+            .map(|&(p, r)| (p, self.reasons.get(r).map_or("", String::as_str)))
+    }
+}
+
 /// What the scheduler does when a plugin fails.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -62,16 +105,17 @@ pub trait PlacementPlugin: Send + Sync {
         Ok(())
     }
 
-    /// For each candidate, `None` to keep it or `Some(reason)` to reject it.
+    /// The candidates to turn away, by position in `candidates`, with reasons.
     ///
     /// # Errors
-    /// A failure, handled by the plugin's [`FailurePolicy`].
+    /// A failure, handled by the plugin's [`FailurePolicy`]; a position out
+    /// of range is one too.
     fn filter(
         &self,
         view: &Placement,
         unit: UnitIdx,
         candidates: &[MachineIdx],
-    ) -> Result<Vec<Option<String>>, PluginError>;
+    ) -> Result<Rejections, PluginError>;
 
     /// A score per candidate; higher is better. The default scores nothing.
     ///
@@ -127,11 +171,14 @@ pub mod builtin {
                     view: &Placement,
                     unit: UnitIdx,
                     candidates: &[MachineIdx],
-                ) -> Result<Vec<Option<String>>, PluginError> {
-                    Ok(candidates
-                        .iter()
-                        .map(|&m| view.$check(unit, m).err().map(|r| r.to_string()))
-                        .collect())
+                ) -> Result<Rejections, PluginError> {
+                    let mut out = Rejections::none();
+                    for (i, &m) in candidates.iter().enumerate() {
+                        if let Err(r) = view.$check(unit, m) {
+                            out.reject(i, &r.to_string());
+                        }
+                    }
+                    Ok(out)
                 }
             }
         };
@@ -181,9 +228,9 @@ pub mod builtin {
             &self,
             _view: &Placement,
             _unit: UnitIdx,
-            candidates: &[MachineIdx],
-        ) -> Result<Vec<Option<String>>, PluginError> {
-            Ok(vec![None; candidates.len()])
+            _candidates: &[MachineIdx],
+        ) -> Result<Rejections, PluginError> {
+            Ok(Rejections::none())
         }
 
         fn score(
@@ -202,16 +249,39 @@ pub mod builtin {
     /// The SDK's example rule, natively: spread instances of a template across
     /// the values of a metadata key (fewest instances on the candidate's value
     /// scores highest) and turn away machines tagged `drain=true`. The C,
-    /// Python and JavaScript guests in `bindings/guest/` do exactly this.
+    /// Python and JavaScript guests in `bindings/guest/` do exactly this, the
+    /// same way: the machine table is digested once per round.
     #[derive(Debug, Clone)]
     pub struct SpreadAndDrain {
         /// The metadata key spread over.
         pub key: String,
+        /// Per machine: an id for its value of `key`, and whether it drains.
+        table: Vec<(usize, bool)>,
+        values: usize,
+    }
+
+    impl SpreadAndDrain {
+        /// Spreads over `key`.
+        pub fn new(key: impl Into<String>) -> Self {
+            SpreadAndDrain {
+                key: key.into(),
+                table: Vec::new(),
+                values: 0,
+            }
+        }
+
+        fn row(&self, m: MachineIdx) -> Result<(usize, bool), PluginError> {
+            self.table.get(m).copied().ok_or_else(|| PluginError {
+                plugin: self.name().to_owned(),
+                unit: String::new(),
+                message: format!("machine {m} is not in this round's table"),
+            })
+        }
     }
 
     impl Default for SpreadAndDrain {
         fn default() -> Self {
-            SpreadAndDrain { key: "rack".into() }
+            SpreadAndDrain::new("rack")
         }
     }
 
@@ -220,19 +290,42 @@ pub mod builtin {
             "spread"
         }
 
+        fn on_round(&mut self, view: &Placement) -> Result<(), PluginError> {
+            let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+            self.table = view
+                .machines()
+                .iter()
+                .map(|m| {
+                    let value = m.metadata.get(&self.key).map_or("", String::as_str);
+                    let next = ids.len();
+                    let id = *ids.entry(value).or_insert(next);
+                    (
+                        id,
+                        m.metadata.get("drain").map(String::as_str) == Some("true"),
+                    )
+                })
+                .collect();
+            self.values = ids.len();
+            Ok(())
+        }
+
         fn filter(
             &self,
-            view: &Placement,
+            _view: &Placement,
             _unit: UnitIdx,
             candidates: &[MachineIdx],
-        ) -> Result<Vec<Option<String>>, PluginError> {
-            Ok(candidates
-                .iter()
-                .map(|&m| {
-                    (view.machines()[m].metadata.get("drain").map(String::as_str) == Some("true"))
-                        .then(|| "machine is draining (drain=true)".to_owned())
-                })
-                .collect())
+        ) -> Result<Rejections, PluginError> {
+            let mut draining = Vec::new();
+            for (i, &m) in candidates.iter().enumerate() {
+                if self.row(m)?.1 {
+                    draining.push(i);
+                }
+            }
+            let mut out = Rejections::none();
+            if !draining.is_empty() {
+                out.reject_all(draining, "machine is draining (drain=true)".into());
+            }
+            Ok(out)
         }
 
         fn score(
@@ -241,21 +334,14 @@ pub mod builtin {
             unit: UnitIdx,
             candidates: &[MachineIdx],
         ) -> Result<Vec<f64>, PluginError> {
-            let value = |m: MachineIdx| {
-                view.machines()[m]
-                    .metadata
-                    .get(&self.key)
-                    .map_or("", String::as_str)
-            };
-            let mut per_value: std::collections::HashMap<&str, u32> =
-                std::collections::HashMap::new();
+            let mut per_value = vec![0u32; self.values];
             for (m, count) in view.siblings(unit) {
-                *per_value.entry(value(m)).or_default() += count;
+                per_value[self.row(m)?.0] += count;
             }
-            Ok(candidates
+            candidates
                 .iter()
-                .map(|&m| -f64::from(per_value.get(value(m)).copied().unwrap_or(0)))
-                .collect())
+                .map(|&m| Ok(-f64::from(per_value[self.row(m)?.0])))
+                .collect()
         }
     }
 }

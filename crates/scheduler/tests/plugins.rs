@@ -5,8 +5,8 @@
 use flotta_scheduler::placement::{MachineIdx, UnitIdx};
 use flotta_scheduler::plugin::builtin;
 use flotta_scheduler::{
-    Desired, FailurePolicy, Machine, Observed, Placement, PlacementPlugin, PluginError, UnitSpec,
-    plan, plan_with_plugins,
+    Desired, FailurePolicy, Machine, Observed, Placement, PlacementPlugin, PluginError, Rejections,
+    UnitSpec, plan, plan_with_plugins,
 };
 
 fn cluster() -> Desired {
@@ -31,7 +31,7 @@ fn a_plugin_changes_placement() {
         &cluster(),
         &Observed::default(),
         vec![(
-            Box::new(builtin::SpreadAndDrain { key: "rack".into() }),
+            Box::new(builtin::SpreadAndDrain::new("rack")),
             FailurePolicy::FailClosed,
             true,
         )],
@@ -106,9 +106,11 @@ impl PlacementPlugin for Broken {
         _view: &Placement,
         unit: UnitIdx,
         candidates: &[MachineIdx],
-    ) -> Result<Vec<Option<String>>, PluginError> {
+    ) -> Result<Rejections, PluginError> {
         if self.wrong_length {
-            return Ok(vec![None; candidates.len() + 1]);
+            let mut out = Rejections::none();
+            out.reject(candidates.len(), "past the end");
+            return Ok(out);
         }
         Err(PluginError {
             plugin: "broken".into(),

@@ -202,11 +202,12 @@ fn a_score_of_the_wrong_length_is_rejected() {
 
 #[test]
 fn an_out_of_range_candidate_is_rejected() {
-    // One rejection at 600: candidate 9999, reason "nope" (at 512).
+    // One rejection at 600: candidates [9999] (at 640), reason "nope" (at 512).
     hostile(
         "filter",
-        "(i32.store (i32.const 600) (i32.const 9999)) (i32.store (i32.const 604) (i32.const 512)) \
-         (i32.store (i32.const 608) (i32.const 4)) \
+        "(i32.store (i32.const 640) (i32.const 9999)) \
+         (i32.store (i32.const 600) (i32.const 640)) (i32.store (i32.const 604) (i32.const 1)) \
+         (i32.store (i32.const 608) (i32.const 512)) (i32.store (i32.const 612) (i32.const 4)) \
          (i32.store8 (i32.const 16) (i32.const 0)) (i32.store (i32.const 20) (i32.const 600)) \
          (i32.store (i32.const 24) (i32.const 1)) (return (i32.const 16))",
         Limits::default(),

@@ -1,4 +1,5 @@
 //! One module per command group.
 
 pub mod plan;
+pub mod plugin;
 pub mod unit;

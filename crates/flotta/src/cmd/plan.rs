@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use flotta_scheduler::{Desired, Machine, Observed, Strategy, UnitSpec, plan};
+use flotta_scheduler::{Desired, Machine, Observed, Strategy, UnitSpec, plan_with_plugins};
 use flotta_unit_spec::fleet::FleetOptions;
 use flotta_unit_spec::flotta_options::{self, FlottaOptions};
 use flotta_unit_spec::name::{UnitKind, UnitName};
 use flotta_unit_spec::syntax::UnitFile;
 
+use crate::cmd::plugin::PluginArgs;
 use crate::output::print_json;
 
 /// Arguments of `flotta plan`.
@@ -32,6 +33,8 @@ pub struct PlanArgs {
     /// Explain the placement of one unit, machine by machine.
     #[arg(long, value_name = "UNIT")]
     explain: Option<String>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Runs `flotta plan`.
@@ -57,7 +60,8 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         let path = find_unit_file(&args.units, &name)?;
         units.push(unit_spec(&path, &name)?);
     }
-    let result = plan(&Desired { machines, units }, &Observed::default());
+    let plugins = args.plugins.load()?;
+    let result = plan_with_plugins(&Desired { machines, units }, &Observed::default(), plugins);
     if let Some(unit) = &args.explain {
         return explain(&result, unit, args.json);
     }
@@ -132,6 +136,13 @@ fn unit_spec(path: &Path, name: &UnitName) -> anyhow::Result<UnitSpec> {
     spec.requests.cpu_millis = flotta.requests.cpu_millis;
     spec.requests.memory_bytes = flotta.requests.memory_bytes;
     spec.placement = flotta.placement.clone();
+    spec.options = unit
+        .entries()
+        .filter(|e| {
+            e.section == flotta_unit_spec::fleet::SECTION || e.section == flotta_options::SECTION
+        })
+        .map(|e| (e.key.to_owned(), e.value.to_owned()))
+        .collect();
     spec.strategy = match flotta.strategy {
         flotta_options::Strategy::LeastLoaded => Strategy::LeastLoaded,
         flotta_options::Strategy::Binpack => Strategy::Binpack,

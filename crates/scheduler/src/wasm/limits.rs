@@ -74,21 +74,28 @@ pub(crate) enum Exceeded {
 pub(crate) struct Limiter {
     pub(crate) limits: Limits,
     pub(crate) exceeded: Option<Exceeded>,
+    /// Linear memory in use across the instance's memories.
+    pub(crate) memory_used: usize,
 }
 
 impl ResourceLimiter for Limiter {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.limits.memory_bytes || maximum.is_some_and(|m| desired > m) {
+        let total = self
+            .memory_used
+            .saturating_sub(current)
+            .saturating_add(desired);
+        if total > self.limits.memory_bytes || maximum.is_some_and(|m| desired > m) {
             self.exceeded = Some(Exceeded::Memory);
             // Growth past the cap traps instead of returning -1: a guest
             // that ignores the failure would otherwise corrupt itself.
             return Err(wasmtime::Error::msg("memory limit reached"));
         }
+        self.memory_used = total;
         Ok(true)
     }
 

@@ -13,7 +13,9 @@
 //! [`Grants`] say otherwise. A trap, timeout, exhausted limit or malformed
 //! result becomes a [`PluginError`] naming the plugin and the unit; the
 //! instance is then discarded and a fresh one (re-initialised, given the
-//! round's machine table again) serves the next call.
+//! round's machine table again) serves the next call. An instance whose
+//! memory passes three quarters of its cap is replaced the same way between
+//! calls, so a guest that never returns memory keeps working.
 //!
 //! ```no_run
 //! use flotta_scheduler::wasm::{RuntimeConfig, WasmPluginOptions, WasmRuntime};
@@ -38,6 +40,7 @@
 
 mod limits;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,7 +56,8 @@ pub use limits::Limits;
 use limits::{Exceeded, Limiter};
 
 use crate::placement::{MachineIdx, Placement, UnitIdx};
-use crate::plugin::{PlacementPlugin, PluginError};
+use crate::plan::PluginUse;
+use crate::plugin::{FailurePolicy, PlacementPlugin, PluginError, Rejections};
 
 #[allow(missing_docs)]
 mod bindings {
@@ -136,6 +140,24 @@ pub struct WasmPluginOptions {
     pub limits: Limits,
     /// Access beyond the sandbox.
     pub grants: Grants,
+}
+
+/// A plugin as engine configuration names it (`[[plugins]]` in TOML, or
+/// JSON): where it is, when it applies, and how it is loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PluginConfig {
+    /// The component file.
+    pub path: PathBuf,
+    /// Every unit (`true`), or only units naming it in `[X-Flotta] Placement=`.
+    #[serde(default)]
+    pub cluster_wide: bool,
+    /// What a failure does to a unit.
+    #[serde(default)]
+    pub failure_policy: FailurePolicy,
+    /// Name, `init` config, limits and grants.
+    #[serde(default, flatten)]
+    pub options: WasmPluginOptions,
 }
 
 /// What `flotta plugin check` reports about a component.
@@ -303,6 +325,8 @@ impl WasmRuntime {
             options,
             machines: None,
             live: None,
+            units: HashMap::new(),
+            args: None,
         };
         guest.live().map_err(|message| WasmError::Init {
             plugin: name.clone(),
@@ -312,6 +336,15 @@ impl WasmRuntime {
             name,
             guest: Mutex::new(guest),
         })
+    }
+
+    /// Loads a configured plugin, ready for [`plan_with_plugins`](crate::plan_with_plugins).
+    ///
+    /// # Errors
+    /// As [`WasmRuntime::load_file`].
+    pub fn load_config(&self, config: &PluginConfig) -> Result<PluginUse, WasmError> {
+        let plugin = self.load_file(&config.path, config.options.clone())?;
+        Ok((Box::new(plugin), config.failure_policy, config.cluster_wide))
     }
 
     /// Validates a component against the world without running it.
@@ -384,6 +417,93 @@ struct Guest {
     /// The round's machine table, replayed into a fresh instance.
     machines: Option<Vec<wit::Machine>>,
     live: Option<Live>,
+    /// Unit records built this round (units do not change within one).
+    units: HashMap<UnitIdx, wit::Unit>,
+    /// `filter`'s arguments, reused by the `score` call that follows it.
+    args: Option<Args>,
+}
+
+/// The per-call arguments other than the unit record.
+struct Args {
+    unit: UnitIdx,
+    candidates: Vec<MachineIdx>,
+    siblings: wit::Siblings,
+    wit_candidates: wit::Candidates,
+}
+
+impl Guest {
+    /// The arguments for `unit` and `candidates`, reusing the previous call's
+    /// when it was for the same unit (filter, then score, in one decision).
+    fn prepare(&mut self, view: &Placement, unit: UnitIdx, candidates: &[MachineIdx]) {
+        self.units.entry(unit).or_insert_with(|| {
+            let u = &view.units()[unit];
+            wit::Unit {
+                name: u.name.clone(),
+                prefix: u.prefix().to_owned(),
+                instance: u.instance().map(str::to_owned),
+                template: u.template(),
+                options: u.options.clone(),
+                cpu_millis: u.requests.cpu_millis,
+                memory_bytes: u.requests.memory_bytes,
+            }
+        });
+        let reuse = self.args.take().filter(|a| a.unit == unit);
+        let (siblings, reuse) = match reuse {
+            Some(a) if a.candidates == candidates => {
+                self.args = Some(a);
+                return;
+            }
+            Some(a) => (a.siblings, Some((a.candidates, a.wit_candidates))),
+            None => {
+                let (machines, counts) = view.siblings(unit).map(|(m, c)| (index(m), c)).unzip();
+                (wit::Siblings { machines, counts }, None)
+            }
+        };
+        let (mut cands, mut wit_candidates) = reuse.unwrap_or_else(|| {
+            let empty = wit::Candidates {
+                machines: Vec::new(),
+                loads: Vec::new(),
+            };
+            (Vec::new(), empty)
+        });
+        cands.clear();
+        cands.extend_from_slice(candidates);
+        wit_candidates.machines.clear();
+        wit_candidates.loads.clear();
+        wit_candidates
+            .machines
+            .extend(candidates.iter().map(|&m| index(m)));
+        wit_candidates
+            .loads
+            .extend(candidates.iter().map(|&m| view.load(m)));
+        self.args = Some(Args {
+            unit,
+            candidates: cands,
+            siblings,
+            wit_candidates,
+        });
+    }
+
+    /// Calls `filter` or `score` with the prepared arguments.
+    fn call_unit<R>(
+        &mut self,
+        unit: UnitIdx,
+        f: impl FnOnce(
+            &PluginExports,
+            &mut Store<State>,
+            &wit::Unit,
+            &wit::Siblings,
+            &wit::Candidates,
+        ) -> wasmtime::Result<Result<R, String>>,
+    ) -> Result<R, String> {
+        let (Some(u), Some(args)) = (self.units.remove(&unit), self.args.take()) else {
+            return Err("arguments were not prepared".into());
+        };
+        let result = self.call(|e, s| f(e, s, &u, &args.siblings, &args.wit_candidates));
+        self.units.insert(unit, u);
+        self.args = Some(args);
+        result
+    }
 }
 
 impl Guest {
@@ -412,6 +532,7 @@ impl Guest {
                 limiter: Limiter {
                     limits: self.options.limits.clone(),
                     exceeded: None,
+                    memory_used: 0,
                 },
                 logged: 0,
             },
@@ -511,7 +632,15 @@ impl Guest {
         let exports = live.bindings.flotta_placement_plugin();
         match f(exports, &mut live.store) {
             Ok(result) => {
-                self.live = Some(live);
+                // Guests whose runtime only grows (a garbage collector that
+                // never returns memory, a leak) are replaced between calls
+                // before they hit the limit mid-call.
+                let limiter = &live.store.data().limiter;
+                if limiter.memory_used > limiter.limits.memory_bytes / 4 * 3 {
+                    tracing::debug!(plugin = %self.name, "recycling the instance: memory above 3/4 of the limit");
+                } else {
+                    self.live = Some(live);
+                }
                 result
             }
             Err(e) => Err(self.describe(&live.store, &e)),
@@ -532,38 +661,6 @@ impl WasmPlugin {
             unit: unit.to_owned(),
             message,
         }
-    }
-
-    fn call_args(
-        view: &Placement,
-        unit: UnitIdx,
-        candidates: &[MachineIdx],
-    ) -> (wit::Unit, Vec<wit::Sibling>, Vec<wit::Candidate>) {
-        let u = &view.units()[unit];
-        let record = wit::Unit {
-            name: u.name.clone(),
-            prefix: u.prefix().to_owned(),
-            instance: u.instance().map(str::to_owned),
-            template: u.template(),
-            options: u.options.clone(),
-            cpu_millis: u.requests.cpu_millis,
-            memory_bytes: u.requests.memory_bytes,
-        };
-        let siblings = view
-            .siblings(unit)
-            .map(|(m, count)| wit::Sibling {
-                machine: index(m),
-                count,
-            })
-            .collect();
-        let candidates = candidates
-            .iter()
-            .map(|&m| wit::Candidate {
-                machine: index(m),
-                load: view.load(m),
-            })
-            .collect();
-        (record, siblings, candidates)
     }
 }
 
@@ -595,6 +692,8 @@ impl PlacementPlugin for WasmPlugin {
             })
             .collect();
         let mut guest = self.guest();
+        guest.units.clear();
+        guest.args = None;
         let result = guest.call(|e, s| e.call_on_machines(s, &machines));
         guest.machines = Some(machines);
         drop(guest);
@@ -606,30 +705,19 @@ impl PlacementPlugin for WasmPlugin {
         view: &Placement,
         unit: UnitIdx,
         candidates: &[MachineIdx],
-    ) -> Result<Vec<Option<String>>, PluginError> {
-        let (u, siblings, cands) = Self::call_args(view, unit, candidates);
-        let rejected = self
-            .guest()
-            .call(|e, s| e.call_filter(s, &u, &siblings, &cands))
-            .map_err(|m| self.error(&u.name, m))?;
-        let mut verdicts = vec![None; candidates.len()];
+    ) -> Result<Rejections, PluginError> {
+        let name = &view.units()[unit].name;
+        let mut guest = self.guest();
+        guest.prepare(view, unit, candidates);
+        let rejected = guest
+            .call_unit(unit, |e, s, u, sib, c| e.call_filter(s, u, sib, c))
+            .map_err(|m| self.error(name, m))?;
+        drop(guest);
+        let mut out = Rejections::none();
         for r in rejected {
-            let slot = usize::try_from(r.candidate)
-                .ok()
-                .and_then(|i| verdicts.get_mut(i))
-                .ok_or_else(|| {
-                    self.error(
-                        &u.name,
-                        format!(
-                            "filter rejected candidate {} but there are only {}",
-                            r.candidate,
-                            candidates.len()
-                        ),
-                    )
-                })?;
-            *slot = Some(r.reason);
+            out.reject_all(r.candidates.iter().map(|&i| i as usize), r.reason);
         }
-        Ok(verdicts)
+        Ok(out)
     }
 
     fn score(
@@ -638,9 +726,10 @@ impl PlacementPlugin for WasmPlugin {
         unit: UnitIdx,
         candidates: &[MachineIdx],
     ) -> Result<Vec<f64>, PluginError> {
-        let (u, siblings, cands) = Self::call_args(view, unit, candidates);
-        self.guest()
-            .call(|e, s| e.call_score(s, &u, &siblings, &cands))
-            .map_err(|m| self.error(&u.name, m))
+        let mut guest = self.guest();
+        guest.prepare(view, unit, candidates);
+        guest
+            .call_unit(unit, |e, s, u, sib, c| e.call_score(s, u, sib, c))
+            .map_err(|m| self.error(&view.units()[unit].name, m))
     }
 }
