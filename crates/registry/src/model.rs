@@ -176,6 +176,12 @@ pub struct Endpoint {
     /// Free-form tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Relative share of traffic (balancers default to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
+    /// Used only when every non-backup endpoint is down.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backup: bool,
 }
 
 /// A stored value with its version.

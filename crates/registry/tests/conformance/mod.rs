@@ -162,6 +162,8 @@ pub async fn leases_remove_machines_and_endpoints<H: Harness>(h: &H) {
         unit: "sample.application.1@8080.service".into(),
         machine: machine(1).id,
         tags: vec![],
+        weight: None,
+        backup: false,
     };
     r.put_endpoint(&ep, lease).await.expect("endpoint");
     assert_eq!(r.machines().await.expect("list").items.len(), 2);
@@ -201,6 +203,8 @@ fn r_ep() -> Endpoint {
         unit: "u.service".into(),
         machine: "m".into(),
         tags: vec![],
+        weight: None,
+        backup: false,
     }
 }
 

@@ -1,0 +1,397 @@
+//! The built-in proxy: the embedded default when no external balancer runs.
+//!
+//! A TCP (layer 4) proxy, so it carries HTTP/1, HTTP/2 and anything else:
+//! each accepted connection goes to one backend, chosen round-robin
+//! (weighted) or by least connections among backends that are up. Active
+//! health checks (TCP connect, or an HTTP `GET`) mark backends up and down;
+//! a failed connect ejects a backend for a while and the connection tries
+//! the next one, so a dead backend costs no client a failed request.
+//! [`ProxyHandle::update`] swaps the backend set atomically: connections
+//! already open to a removed backend run to completion (draining), new ones
+//! never go there.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
+
+use crate::backend::{Backend, Pool};
+use crate::error::BalancerError;
+
+/// How a backend is chosen for a connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Policy {
+    /// In turn, in proportion to weights.
+    #[default]
+    RoundRobin,
+    /// The backend with the fewest open connections.
+    LeastConnections,
+}
+
+/// Active health checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheck {
+    /// Time between checks of one backend.
+    pub interval: Duration,
+    /// Time a check may take.
+    pub timeout: Duration,
+    /// `GET` this path and expect a 2xx or 3xx; `None` checks the TCP connect only.
+    pub http_path: Option<String>,
+}
+
+/// Proxy settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyConfig {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Backend choice.
+    pub policy: Policy,
+    /// Active checks; `None` relies on passive ejection alone.
+    pub health: Option<HealthCheck>,
+    /// Time a backend connect may take.
+    pub connect_timeout: Duration,
+    /// How long a backend that refused a connection is left out.
+    pub eject_for: Duration,
+}
+
+impl ProxyConfig {
+    /// Defaults for `listen`: round-robin, TCP checks every second, 1 s
+    /// connect timeout, 2 s ejection.
+    pub fn new(listen: SocketAddr) -> Self {
+        ProxyConfig {
+            listen,
+            policy: Policy::RoundRobin,
+            health: Some(HealthCheck {
+                interval: Duration::from_secs(1),
+                timeout: Duration::from_millis(500),
+                http_path: None,
+            }),
+            connect_timeout: Duration::from_secs(1),
+            eject_for: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A backend as the proxy tracks it.
+#[derive(Debug)]
+struct Member {
+    backend: Backend,
+    addr: SocketAddr,
+    active: AtomicUsize,
+    served: AtomicU64,
+    healthy: AtomicBool,
+    ejected_until: Mutex<Option<Instant>>,
+}
+
+impl Member {
+    fn usable(&self, now: Instant) -> bool {
+        self.healthy.load(Ordering::Relaxed)
+            && self
+                .ejected_until
+                .lock()
+                .map_or(true, |u| u.is_none_or(|t| t <= now))
+    }
+
+    fn eject(&self, until: Instant) {
+        if let Ok(mut u) = self.ejected_until.lock() {
+            *u = Some(until);
+        }
+    }
+}
+
+/// One backend's counters, for status output and tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberStats {
+    /// Backend ID.
+    pub id: String,
+    /// `address:port`.
+    pub authority: String,
+    /// Connections open now.
+    pub active: usize,
+    /// Connections handed to it so far.
+    pub served: u64,
+    /// Passing health checks.
+    pub healthy: bool,
+}
+
+#[derive(Debug)]
+struct Shared {
+    config: ProxyConfig,
+    members: RwLock<Arc<Vec<Arc<Member>>>>,
+    turn: AtomicUsize,
+}
+
+impl Shared {
+    fn snapshot(&self) -> Arc<Vec<Arc<Member>>> {
+        self.members
+            .read()
+            .map_or_else(|p| Arc::clone(&p.into_inner()), |m| Arc::clone(&m))
+    }
+
+    /// A usable backend not yet tried: non-backups first.
+    fn pick(&self, tried: &[usize]) -> Option<(usize, Arc<Member>)> {
+        let members = self.snapshot();
+        let now = Instant::now();
+        for backups in [false, true] {
+            let usable: Vec<(usize, &Arc<Member>)> = members
+                .iter()
+                .enumerate()
+                .filter(|(i, m)| m.backend.backup == backups && !tried.contains(i) && m.usable(now))
+                .collect();
+            if usable.is_empty() {
+                continue;
+            }
+            let turn = self.turn.fetch_add(1, Ordering::Relaxed);
+            let chosen = match self.config.policy {
+                Policy::RoundRobin => {
+                    let total: u64 = usable
+                        .iter()
+                        .map(|(_, m)| u64::from(m.backend.weight.max(1)))
+                        .sum();
+                    let mut at = (turn as u64) % total.max(1);
+                    let mut pick = usable[0];
+                    for &(i, m) in &usable {
+                        let w = u64::from(m.backend.weight.max(1));
+                        if at < w {
+                            pick = (i, m);
+                            break;
+                        }
+                        at -= w;
+                    }
+                    pick
+                }
+                Policy::LeastConnections => {
+                    let n = usable.len();
+                    let start = turn % n;
+                    (0..n)
+                        .map(|k| usable[(start + k) % n])
+                        .min_by_key(|(_, m)| m.active.load(Ordering::Relaxed))
+                        .unwrap_or(usable[0])
+                }
+            };
+            return Some((chosen.0, Arc::clone(chosen.1)));
+        }
+        None
+    }
+}
+
+/// Changes the backends of a running proxy and reads its counters.
+#[derive(Debug, Clone)]
+pub struct ProxyHandle {
+    shared: Arc<Shared>,
+}
+
+impl ProxyHandle {
+    /// Replaces the backend set. Backends that stay keep their counters and
+    /// health; removed ones drain (open connections finish, no new ones).
+    pub async fn update(&self, pool: &Pool) {
+        let old: HashMap<String, Arc<Member>> = self
+            .shared
+            .snapshot()
+            .iter()
+            .map(|m| (m.backend.id.clone(), Arc::clone(m)))
+            .collect();
+        let mut next = Vec::with_capacity(pool.backends.len());
+        for b in &pool.backends {
+            if let Some(m) = old.get(&b.id).filter(|m| m.backend == *b) {
+                next.push(Arc::clone(m));
+                continue;
+            }
+            let addr = match tokio::net::lookup_host(b.authority()).await {
+                Ok(mut addrs) => addrs.next(),
+                Err(e) => {
+                    tracing::warn!(backend = %b.id, "cannot resolve {}: {e}", b.authority());
+                    None
+                }
+            };
+            let Some(addr) = addr else { continue };
+            next.push(Arc::new(Member {
+                backend: b.clone(),
+                addr,
+                active: AtomicUsize::new(0),
+                served: AtomicU64::new(0),
+                // Up until a check says otherwise: a new backend gets traffic at once.
+                healthy: AtomicBool::new(true),
+                ejected_until: Mutex::new(None),
+            }));
+        }
+        let next = Arc::new(next);
+        match self.shared.members.write() {
+            Ok(mut m) => *m = next,
+            Err(p) => *p.into_inner() = next,
+        }
+    }
+
+    /// Counters per backend, in backend order.
+    pub fn stats(&self) -> Vec<MemberStats> {
+        self.shared
+            .snapshot()
+            .iter()
+            .map(|m| MemberStats {
+                id: m.backend.id.clone(),
+                authority: m.backend.authority(),
+                active: m.active.load(Ordering::Relaxed),
+                served: m.served.load(Ordering::Relaxed),
+                healthy: m.healthy.load(Ordering::Relaxed),
+            })
+            .collect()
+    }
+}
+
+/// A bound proxy; [`Proxy::serve`] runs it.
+#[derive(Debug)]
+pub struct Proxy {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+}
+
+impl Proxy {
+    /// Binds the listening socket.
+    ///
+    /// # Errors
+    /// The address cannot be bound.
+    pub async fn bind(config: ProxyConfig) -> Result<Proxy, BalancerError> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(BalancerError::io(format!("listening on {}", config.listen)))?;
+        Ok(Proxy {
+            listener,
+            shared: Arc::new(Shared {
+                config,
+                members: RwLock::new(Arc::new(Vec::new())),
+                turn: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    /// The bound address (useful with port 0).
+    ///
+    /// # Errors
+    /// The socket is gone.
+    pub fn local_addr(&self) -> Result<SocketAddr, BalancerError> {
+        self.listener
+            .local_addr()
+            .map_err(BalancerError::io("reading the listen address"))
+    }
+
+    /// A handle for updates and counters.
+    pub fn handle(&self) -> ProxyHandle {
+        ProxyHandle {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Accepts and proxies connections, and runs health checks, until the
+    /// task is dropped.
+    ///
+    /// # Errors
+    /// Accepting failed for good.
+    pub async fn serve(self) -> Result<(), BalancerError> {
+        let checks = self
+            .shared
+            .config
+            .health
+            .clone()
+            .map(|h| tokio::spawn(health_loop(Arc::clone(&self.shared), h)));
+        let _stop_checks = AbortOnDrop(checks);
+        loop {
+            let (client, _) = match self.listener.accept().await {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off, go on.
+                    tracing::warn!("accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let shared = Arc::clone(&self.shared);
+            tokio::spawn(async move { relay(shared, client).await });
+        }
+    }
+}
+
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(h) = &self.0 {
+            h.abort();
+        }
+    }
+}
+
+/// Connects `client` to a backend, trying the next one when a connect fails.
+async fn relay(shared: Arc<Shared>, mut client: TcpStream) {
+    let _ = client.set_nodelay(true);
+    let mut tried = Vec::new();
+    while let Some((i, member)) = shared.pick(&tried) {
+        tried.push(i);
+        let connect = tokio::time::timeout(
+            shared.config.connect_timeout,
+            TcpStream::connect(member.addr),
+        );
+        match connect.await {
+            Ok(Ok(mut upstream)) => {
+                let _ = upstream.set_nodelay(true);
+                member.active.fetch_add(1, Ordering::Relaxed);
+                member.served.fetch_add(1, Ordering::Relaxed);
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                member.active.fetch_sub(1, Ordering::Relaxed);
+                return;
+            }
+            Ok(Err(e)) => tracing::debug!(backend = %member.backend.id, "connect failed: {e}"),
+            Err(_) => tracing::debug!(backend = %member.backend.id, "connect timed out"),
+        }
+        member.eject(Instant::now() + shared.config.eject_for);
+    }
+    tracing::warn!("no backend could take a connection");
+}
+
+async fn health_loop(shared: Arc<Shared>, check: HealthCheck) {
+    let mut tick = tokio::time::interval(check.interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let members = shared.snapshot();
+        let probes = members.iter().map(|m| {
+            let check = check.clone();
+            let m = Arc::clone(m);
+            async move {
+                let ok = tokio::time::timeout(check.timeout, probe(m.addr, check.http_path.as_deref()))
+                    .await
+                    .unwrap_or(false);
+                let was = m.healthy.swap(ok, Ordering::Relaxed);
+                if was != ok {
+                    tracing::info!(backend = %m.backend.id, "health check: {}", if ok { "up" } else { "down" });
+                }
+            }
+        });
+        futures::future::join_all(probes).await;
+    }
+}
+
+async fn probe(addr: SocketAddr, path: Option<&str>) -> bool {
+    let Ok(mut s) = TcpStream::connect(addr).await else {
+        return false;
+    };
+    let Some(path) = path else {
+        return true;
+    };
+    let request =
+        format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: flotta-health\r\n\r\n");
+    if s.write_all(request.as_bytes()).await.is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    if s.read_exact(&mut head).await.is_err() {
+        return false;
+    }
+    // "HTTP/1.1 200"
+    head.starts_with(b"HTTP/1.") && matches!(head[9], b'2' | b'3')
+}
