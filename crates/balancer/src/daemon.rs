@@ -58,13 +58,16 @@ where
 {
     let (tx, mut rx) = watch::channel(Pool::default());
     let source = tokio::spawn(follow(registry, selector, tx));
+    let mut started = false;
     while let Some(pool) = debounce.next(&mut rx).await {
         let result = match &mut mode {
             Mode::Reload => applier
                 .apply(&renderer, &pool)
                 .await
                 .map(|a| a == Applied::Replaced && applier.resource().reload_cmd.is_some()),
-            Mode::Runtime(api) => runtime_apply(&mut applier, &renderer, api, &pool).await,
+            Mode::Runtime(api) => {
+                runtime_apply(&mut applier, &renderer, api, &mut started, &pool).await
+            }
         };
         let result = result.map_err(|e| {
             tracing::error!("{e}");
@@ -88,6 +91,7 @@ async fn runtime_apply(
     applier: &mut Applier,
     renderer: &Renderer,
     api: &mut RuntimeApi,
+    started: &mut bool,
     pool: &Pool,
 ) -> Result<bool, BalancerError> {
     let slots = |a: &Applier| {
@@ -97,23 +101,48 @@ async fn runtime_apply(
             .and_then(serde_json::Value::as_u64)
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
     };
-    // The first apply writes the slotted config (a no-op when unchanged).
-    let reloaded = applier.apply(renderer, pool).await? == Applied::Replaced;
-    if reloaded {
-        api.reset(slots(applier));
+    if !*started {
+        // The running file is this render (it was, or it is now): its first
+        // slots hold the pool's backends in order.
+        let reloaded = applier.apply(renderer, pool).await? == Applied::Replaced;
+        if reloaded {
+            wait_for_slots(api, slots(applier)).await?;
+        }
+        api.reset(slots(applier), pool);
+        *started = true;
+        return Ok(reloaded);
     }
     match api.sync(pool).await {
-        Ok(_) => Ok(reloaded),
+        Ok(_) => Ok(false),
         Err(BalancerError::Runtime(why)) if pool.backends.len() > slots(applier) => {
             let more = (pool.backends.len() * 2).max(8);
             tracing::info!("{why}: growing to {more} slots and reloading");
             applier.set_param("slots", more.into());
             applier.apply(renderer, pool).await?;
-            api.reset(more);
-            api.sync(pool).await?;
+            wait_for_slots(api, more).await?;
+            api.reset(more, pool);
             Ok(true)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Waits until the (asynchronously) reloaded HAProxy answers on the stats
+/// socket with `slots` slots.
+async fn wait_for_slots(api: &RuntimeApi, slots: usize) -> Result<(), BalancerError> {
+    let last = format!("slot{slots}");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let state = api.command("show servers state").await.unwrap_or_default();
+        if state.contains(&last) {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(BalancerError::Runtime(format!(
+                "the reloaded haproxy does not show {last}"
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 

@@ -1,7 +1,8 @@
 //! HAProxy's runtime API: membership changes over the stats socket, with no
 //! reload. The config declares `server-template slot 1-N` (the `haproxy`
-//! template does when `params.slots` is set); each backend gets a slot, and
-//! leaving backends put theirs in maintenance.
+//! template does when `params.slots` is set, with the backends known at
+//! render time already in the first slots); each new backend gets a free
+//! slot, and a leaving backend's slot goes to maintenance.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -42,10 +43,16 @@ impl RuntimeApi {
         }
     }
 
-    /// After a reload every slot starts disabled again.
-    pub fn reset(&mut self, slots: usize) {
+    /// After a reload: the config put `pool`'s backends, in order, in the
+    /// first slots (the `haproxy` template does) and left the rest disabled.
+    pub fn reset(&mut self, slots: usize, pool: &Pool) {
         self.slots = slots;
-        self.assigned.clear();
+        self.assigned = pool
+            .backends
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i + 1))
+            .collect();
     }
 
     /// Sends one command and returns HAProxy's answer.

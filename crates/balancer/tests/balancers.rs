@@ -16,6 +16,7 @@ use common::{Daemon, Greeter, Load, free_port, per_backend, wait_for};
 use flotta_balancer::apply::{Applier, TemplateResource};
 use flotta_balancer::daemon::{Mode, Report, keep_applied};
 use flotta_balancer::debounce::Debounce;
+use flotta_balancer::haproxy::RuntimeApi;
 use flotta_balancer::source::Selector;
 use flotta_balancer::template::{Params, Renderer};
 use flotta_registry::model::Endpoint;
@@ -353,4 +354,241 @@ async fn nginx_follows_the_registry() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apache_follows_the_registry() {
     scale_and_fail(apache).await;
+}
+
+/// Starts haproxy with `resource`'s first render; returns the daemon.
+async fn start_with(
+    name: &'static str,
+    resource: &TemplateResource,
+    registry: &Registry<MemoryBackend>,
+    start: Command,
+    listen: SocketAddr,
+) -> Daemon {
+    let renderer = Renderer::new();
+    let mut first = Applier::new(
+        TemplateResource {
+            reload_cmd: None,
+            ..resource.clone()
+        },
+        &mut Renderer::new(),
+    )
+    .expect("first");
+    let (pool, _) = flotta_balancer::source::list(registry, &Selector::Service(SERVICE.into()))
+        .await
+        .expect("list");
+    let pool = flotta_balancer::Pool {
+        service: SERVICE.into(),
+        backends: pool.into_values().collect(),
+        revision: 0,
+    };
+    first.apply(&renderer, &pool).await.expect("first config");
+    let mut start = start;
+    let daemon = Daemon::start(name, &mut start);
+    wait_for(
+        "the balancer to listen",
+        Duration::from_secs(20),
+        || async move {
+            tokio::net::TcpStream::connect(listen)
+                .await
+                .ok()
+                .map(|_| ())
+        },
+    )
+    .await;
+    daemon
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn haproxy_runtime_api_needs_no_reload() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .expect("addr");
+    let mut kind = haproxy(dir.path(), listen);
+    let socket = dir.path().join("haproxy.sock");
+    kind.params.insert("slots".into(), 4.into());
+    kind.params
+        .insert("stats_socket".into(), socket.display().to_string().into());
+    let dest = dir.path().join("haproxy.cfg");
+    let resource = TemplateResource {
+        src: "haproxy".into(),
+        dest: dest.clone(),
+        mode: None,
+        check_cmd: Some(kind.check.clone()),
+        reload_cmd: Some(kind.reload.clone()),
+        params: kind.params.clone(),
+    };
+    let registry = Registry::new(MemoryBackend::default());
+    let lease = registry
+        .backend()
+        .grant(Duration::from_secs(600))
+        .await
+        .expect("lease");
+    let mut greeters = Vec::new();
+    for n in 1..=5 {
+        greeters.push(Greeter::start(&format!("127.0.0.{n}")).await);
+    }
+    let daemon = start_with(
+        "haproxy",
+        &resource,
+        &registry,
+        (kind.start)(dir.path(), &dest),
+        listen,
+    )
+    .await;
+    wait_for("the stats socket", Duration::from_secs(10), || {
+        let socket = socket.clone();
+        async move { socket.exists().then_some(()) }
+    })
+    .await;
+    let mut renderer = Renderer::new();
+    let applier = Applier::new(resource, &mut renderer).expect("applier");
+    let (tx, mut reports) = mpsc::unbounded_channel();
+    let watcher = tokio::spawn(keep_applied(
+        registry.clone(),
+        Selector::Service(SERVICE.into()),
+        applier,
+        Arc::new(renderer),
+        Debounce::new(Duration::from_millis(50), Duration::from_millis(100)),
+        Mode::Runtime(RuntimeApi::new(&socket, "sample", 4)),
+        Some(tx),
+    ));
+    let r = next_report(&mut reports).await;
+    assert_eq!((r.backends, r.result), (0, Ok(false)), "started from the running file");
+    for (i, g) in greeters.iter().take(4).enumerate() {
+        registry
+            .put_endpoint(&endpoint(i + 1, g.addr), lease)
+            .await
+            .expect("register");
+    }
+    let mut reloads = 0;
+    loop {
+        let r = next_report(&mut reports).await;
+        reloads += usize::from(r.result == Ok(true));
+        assert!(r.result.is_ok(), "{:?}", r.result);
+        if r.backends == 4 {
+            break;
+        }
+    }
+    assert_eq!(reloads, 0, "four backends fit the four slots");
+    let load = Load::start(listen);
+    let t0 = std::time::Instant::now();
+    for g in greeters.iter().take(4) {
+        load.wait_served_by(g.addr, t0, Duration::from_secs(20))
+            .await;
+    }
+    // A fifth needs a fifth slot: the one reload, with twice the slots.
+    registry
+        .put_endpoint(&endpoint(5, greeters[4].addr), lease)
+        .await
+        .expect("register 5");
+    let r = next_report(&mut reports).await;
+    assert_eq!(r.result, Ok(true), "grew the slots with a reload");
+    load.wait_served_by(
+        greeters[4].addr,
+        std::time::Instant::now(),
+        Duration::from_secs(20),
+    )
+    .await;
+    // Leaving and coming back: slots only.
+    registry
+        .delete_endpoint(SERVICE, &endpoint(5, greeters[4].addr).id)
+        .await
+        .expect("deregister");
+    let r = next_report(&mut reports).await;
+    assert_eq!(r.result, Ok(false), "a removal needs no reload");
+    load.wait_requests(100).await;
+    let samples = load.stop().await;
+    let after_removal: Vec<_> = samples
+        .iter()
+        .rev()
+        .take(50)
+        .filter(|s| s.result.as_deref() == Ok(greeters[4].addr.to_string().as_str()))
+        .collect();
+    assert!(
+        after_removal.is_empty(),
+        "the removed backend's slot is in maintenance"
+    );
+    let failed = samples.iter().filter(|s| s.result.is_err()).count();
+    assert_eq!(failed, 0, "no failed requests");
+    println!(
+        "haproxy runtime API: {} requests, per backend {:?}, 1 reload (slots 4 -> 10), 0 failed",
+        samples.len(),
+        per_backend(&samples)
+    );
+    watcher.abort();
+    drop(daemon);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_fifty_registrations_is_one_reload() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for sub in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+    }
+    let listen: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .expect("addr");
+    let kind = nginx(dir.path(), listen);
+    let dest = dir.path().join("nginx.conf");
+    let resource = TemplateResource {
+        src: "nginx".into(),
+        dest: dest.clone(),
+        mode: None,
+        check_cmd: Some(kind.check.clone()),
+        reload_cmd: Some(kind.reload.clone()),
+        params: kind.params.clone(),
+    };
+    let registry = Registry::new(MemoryBackend::default());
+    let lease = registry
+        .backend()
+        .grant(Duration::from_secs(600))
+        .await
+        .expect("lease");
+    let daemon = start_with(
+        "nginx",
+        &resource,
+        &registry,
+        (kind.start)(dir.path(), &dest),
+        listen,
+    )
+    .await;
+    let mut renderer = Renderer::new();
+    let applier = Applier::new(resource, &mut renderer).expect("applier");
+    let (tx, mut reports) = mpsc::unbounded_channel();
+    let watcher = tokio::spawn(keep_applied(
+        registry.clone(),
+        Selector::Service(SERVICE.into()),
+        applier,
+        Arc::new(renderer),
+        Debounce::new(Duration::from_millis(100), Duration::from_millis(500)),
+        Mode::Reload,
+        Some(tx),
+    ));
+    let first = next_report(&mut reports).await;
+    assert_eq!(first.result, Ok(false), "nothing to change at start");
+    for n in 1..=50u16 {
+        let addr: SocketAddr = format!("127.0.0.{}:{}", 1 + n % 8, 20_000 + n)
+            .parse()
+            .expect("addr");
+        registry
+            .put_endpoint(&endpoint(usize::from(n), addr), lease)
+            .await
+            .expect("register");
+    }
+    let mut reloads = 0;
+    loop {
+        let r = next_report(&mut reports).await;
+        assert!(r.result.is_ok(), "{:?}", r.result);
+        reloads += usize::from(r.result == Ok(true));
+        if r.backends == 50 {
+            break;
+        }
+    }
+    let text = std::fs::read_to_string(&dest).expect("config");
+    assert_eq!(text.matches("server 127.0.0.").count(), 50);
+    println!("reloads for a burst of 50 registrations: {reloads} (target 1)");
+    assert_eq!(reloads, 1);
+    watcher.abort();
+    drop(daemon);
 }
