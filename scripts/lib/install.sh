@@ -7,7 +7,14 @@ _apt_install() {
     apt-get update -qq >/dev/null
     _apt_updated=1
   fi
+  # Packages with services (nginx, apache2, haproxy, etcd) must not start
+  # them: tests start their own on loopback ports.
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && created=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  if [ "$created" = 1 ]; then rm -f "$policy"; fi
 }
 
 # ensure_apt COMMAND:PACKAGE... installs PACKAGE when COMMAND is not on PATH.

@@ -41,13 +41,16 @@ fn endpoint(n: usize, addr: SocketAddr) -> Endpoint {
     }
 }
 
+/// Builds the command that runs a balancer from (its dir, its config).
+type Starter = Box<dyn Fn(&Path, &Path) -> Command>;
+
 /// What differs between balancers.
 struct Kind {
     name: &'static str,
     template: &'static str,
     check: String,
     reload: String,
-    start: Box<dyn Fn(&Path, &Path) -> Command>,
+    start: Starter,
     params: Params,
 }
 
@@ -454,7 +457,11 @@ async fn haproxy_runtime_api_needs_no_reload() {
         Some(tx),
     ));
     let r = next_report(&mut reports).await;
-    assert_eq!((r.backends, r.result), (0, Ok(false)), "started from the running file");
+    assert_eq!(
+        (r.backends, r.result),
+        (0, Ok(false)),
+        "started from the running file"
+    );
     for (i, g) in greeters.iter().take(4).enumerate() {
         registry
             .put_endpoint(&endpoint(i + 1, g.addr), lease)

@@ -29,6 +29,9 @@ enum Command {
     Unit(cmd::unit::UnitCommand),
     /// Plan where units would run on a described cluster, and explain why not.
     Plan(cmd::plan::PlanArgs),
+    /// Keep a load balancer following the registry: the built-in proxy
+    /// (`--listen`) or external balancers' config files (`--config`).
+    Balance(cmd::balance::BalanceArgs),
     /// Inspect WebAssembly placement plugins.
     #[command(subcommand)]
     Plugin(cmd::plugin::PluginCommand),
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Command::Unit(command) => command.run(),
         Command::Plan(args) => cmd::plan::run(&args),
         Command::Plugin(command) => command.run(),
+        Command::Balance(args) => cmd::balance::run(&args),
     };
     match result {
         Ok(code) => code,
