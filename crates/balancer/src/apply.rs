@@ -29,6 +29,9 @@ pub struct TemplateResource {
     /// File mode, octal as in `0644`.
     #[serde(default)]
     pub mode: Option<String>,
+    /// File owner as numeric `UID` or `UID:GID` (applied when running as root).
+    #[serde(default)]
+    pub owner: Option<String>,
     /// Validates the staged file; `{{src}}` (or confd's `{{.src}}`) is its path.
     #[serde(default)]
     pub check_cmd: Option<String>,
@@ -115,6 +118,9 @@ impl Applier {
             return Ok(Applied::Unchanged);
         }
         let staged = stage(dest, &text, self.resource.mode.as_deref()).await?;
+        if let Some(owner) = &self.resource.owner {
+            chown(&staged, owner, dest)?;
+        }
         if let Some(check) = &self.resource.check_cmd {
             let command = check
                 .replace("{{.src}}", &staged.display().to_string())
@@ -196,6 +202,23 @@ async fn stage(dest: &Path, text: &str, mode: Option<&str>) -> Result<PathBuf, B
         .map_err(|e| BalancerError::io("staging")(std::io::Error::other(e)))?
         .map_err(BalancerError::io(format!("writing {}", staged.display())))?;
     Ok(staged)
+}
+
+/// Sets a staged file's owner from `UID` or `UID:GID`.
+fn chown(path: &Path, owner: &str, dest: &Path) -> Result<(), BalancerError> {
+    let bad = || BalancerError::Config {
+        file: dest.to_owned(),
+        message: format!("owner {owner:?}: expected UID or UID:GID (numbers)"),
+    };
+    let (uid, gid) = match owner.split_once(':') {
+        Some((u, g)) => (
+            u.parse().map_err(|_| bad())?,
+            Some(g.parse().map_err(|_| bad())?),
+        ),
+        None => (owner.parse().map_err(|_| bad())?, None),
+    };
+    std::os::unix::fs::chown(path, Some(uid), gid)
+        .map_err(BalancerError::io(format!("chown {}", path.display())))
 }
 
 /// Runs a shell command; on failure, its status and combined output.

@@ -2,7 +2,8 @@
 //! reload. The config declares `server-template slot 1-N` (the `haproxy`
 //! template does when `params.slots` is set, with the backends known at
 //! render time already in the first slots); each new backend gets a free
-//! slot, and a leaving backend's slot goes to maintenance.
+//! slot (`maint`, new address, `ready`), and a leaving backend's slot goes to
+//! `drain`: open connections finish, new ones go elsewhere.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -28,7 +29,7 @@ pub struct RuntimeApi {
 pub struct Synced {
     /// Backends given a slot.
     pub added: Vec<String>,
-    /// Backends whose slot went to maintenance.
+    /// Backends whose slot went to drain.
     pub removed: Vec<String>,
 }
 
@@ -113,7 +114,7 @@ impl RuntimeApi {
         for id in leaving {
             if let Some(slot) = self.assigned.remove(&id) {
                 let be = &self.backend;
-                self.command(&format!("set server {be}/slot{slot} state maint"))
+                self.command(&format!("set server {be}/slot{slot} state drain"))
                     .await?;
                 synced.removed.push(id);
             }
@@ -127,6 +128,9 @@ impl RuntimeApi {
                 return Err(BalancerError::Runtime("no free slot".into()));
             };
             let be = &self.backend;
+            // A reused slot may be draining: out of rotation before it moves.
+            self.command(&format!("set server {be}/slot{slot} state maint"))
+                .await?;
             self.command(&format!(
                 "set server {be}/slot{slot} addr {} port {}",
                 b.address, b.port

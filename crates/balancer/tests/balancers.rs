@@ -176,6 +176,7 @@ async fn scale_and_fail(make: fn(&Path, SocketAddr) -> Kind) {
         src: kind.template.into(),
         dest: dest.clone(),
         mode: Some("0644".into()),
+        owner: Some("0:0".into()),
         check_cmd: Some(kind.check.clone()),
         reload_cmd: Some(kind.reload.clone()),
         params: kind.params.clone(),
@@ -417,6 +418,7 @@ async fn haproxy_runtime_api_needs_no_reload() {
         src: "haproxy".into(),
         dest: dest.clone(),
         mode: None,
+        owner: None,
         check_cmd: Some(kind.check.clone()),
         reload_cmd: Some(kind.reload.clone()),
         params: kind.params.clone(),
@@ -514,7 +516,7 @@ async fn haproxy_runtime_api_needs_no_reload() {
         .collect();
     assert!(
         after_removal.is_empty(),
-        "the removed backend's slot is in maintenance"
+        "the removed backend's slot is draining"
     );
     let failed = samples.iter().filter(|s| s.result.is_err()).count();
     assert_eq!(failed, 0, "no failed requests");
@@ -542,6 +544,7 @@ async fn a_burst_of_fifty_registrations_is_one_reload() {
         src: "nginx".into(),
         dest: dest.clone(),
         mode: None,
+        owner: None,
         check_cmd: Some(kind.check.clone()),
         reload_cmd: Some(kind.reload.clone()),
         params: kind.params.clone(),
