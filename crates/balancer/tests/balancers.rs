@@ -12,34 +12,20 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Daemon, Greeter, Load, free_port, per_backend, wait_for};
+use common::{
+    Daemon, Load, SERVICE, endpoint, greeters, listen_addr, memory_registry, per_backend, wait_for,
+};
 use flotta_balancer::apply::{Applier, TemplateResource};
 use flotta_balancer::daemon::{Mode, Report, keep_applied};
 use flotta_balancer::debounce::Debounce;
 use flotta_balancer::haproxy::RuntimeApi;
 use flotta_balancer::source::Selector;
 use flotta_balancer::template::{Params, Renderer};
-use flotta_registry::model::Endpoint;
-use flotta_registry::{KvBackend, LeaseId, MemoryBackend, Registry};
+use flotta_registry::{MemoryBackend, Registry};
 use tokio::sync::mpsc;
 
-const SERVICE: &str = "sample";
 /// Health-check interval configured on every balancer.
 const CHECK: Duration = Duration::from_millis(500);
-
-fn endpoint(n: usize, addr: SocketAddr) -> Endpoint {
-    Endpoint {
-        service: SERVICE.into(),
-        id: format!("sample.application.{n}@{}.service", addr.port()),
-        address: addr.ip().to_string(),
-        port: addr.port(),
-        unit: format!("sample.application.{n}@{}.service", addr.port()),
-        machine: format!("machine-{n}"),
-        tags: Vec::new(),
-        weight: None,
-        backup: false,
-    }
-}
 
 /// Builds the command that runs a balancer from (its dir, its config).
 type Starter = Box<dyn Fn(&Path, &Path) -> Command>;
@@ -145,25 +131,15 @@ async fn scale_and_fail(make: fn(&Path, SocketAddr) -> Kind) {
     for sub in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"] {
         std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
     }
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
-        .parse()
-        .expect("addr");
+    let listen = listen_addr();
     let kind = make(dir.path(), listen);
     let dest = dir.path().join(match kind.name {
         "haproxy" => "haproxy.cfg",
         "nginx" => "nginx.conf",
         _ => "httpd.conf",
     });
-    let registry = Registry::new(MemoryBackend::default());
-    let lease: LeaseId = registry
-        .backend()
-        .grant(Duration::from_secs(600))
-        .await
-        .expect("lease");
-    let mut greeters = Vec::new();
-    for n in 1..=5 {
-        greeters.push(Greeter::start(&format!("127.0.0.{n}")).await);
-    }
+    let (registry, lease) = memory_registry().await;
+    let mut greeters = greeters(5).await;
     for (i, g) in greeters.iter().take(4).enumerate() {
         registry
             .put_endpoint(&endpoint(i + 1, g.addr), lease)
@@ -405,9 +381,7 @@ async fn start_with(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn haproxy_runtime_api_needs_no_reload() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
-        .parse()
-        .expect("addr");
+    let listen = listen_addr();
     let mut kind = haproxy(dir.path(), listen);
     let socket = dir.path().join("haproxy.sock");
     kind.params.insert("slots".into(), 4.into());
@@ -423,16 +397,8 @@ async fn haproxy_runtime_api_needs_no_reload() {
         reload_cmd: Some(kind.reload.clone()),
         params: kind.params.clone(),
     };
-    let registry = Registry::new(MemoryBackend::default());
-    let lease = registry
-        .backend()
-        .grant(Duration::from_secs(600))
-        .await
-        .expect("lease");
-    let mut greeters = Vec::new();
-    for n in 1..=5 {
-        greeters.push(Greeter::start(&format!("127.0.0.{n}")).await);
-    }
+    let (registry, lease) = memory_registry().await;
+    let greeters = greeters(5).await;
     let daemon = start_with(
         "haproxy",
         &resource,
@@ -535,9 +501,7 @@ async fn a_burst_of_fifty_registrations_is_one_reload() {
     for sub in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"] {
         std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
     }
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
-        .parse()
-        .expect("addr");
+    let listen = listen_addr();
     let kind = nginx(dir.path(), listen);
     let dest = dir.path().join("nginx.conf");
     let resource = TemplateResource {
@@ -549,12 +513,7 @@ async fn a_burst_of_fifty_registrations_is_one_reload() {
         reload_cmd: Some(kind.reload.clone()),
         params: kind.params.clone(),
     };
-    let registry = Registry::new(MemoryBackend::default());
-    let lease = registry
-        .backend()
-        .grant(Duration::from_secs(600))
-        .await
-        .expect("lease");
+    let (registry, lease) = memory_registry().await;
     let daemon = start_with(
         "nginx",
         &resource,

@@ -7,32 +7,19 @@ mod common;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{Greeter, Load, per_backend, wait_for};
+use common::{
+    Greeter, Load, SERVICE, endpoint, greeters, lease, memory_registry, per_backend, wait_for,
+};
 use flotta_balancer::daemon::keep_proxied;
 use flotta_balancer::proxy::{HealthCheck, Policy, Proxy, ProxyConfig, ProxyHandle};
 use flotta_balancer::source::Selector;
 use flotta_registry::kv::KvBackend;
-use flotta_registry::model::Endpoint;
 use flotta_registry::testkit::EtcdServer;
-use flotta_registry::{EtcdBackend, EtcdOptions, LeaseId, MemoryBackend, Registry};
+use flotta_registry::{EtcdBackend, EtcdOptions, MemoryBackend, Registry};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const CHECK: Duration = Duration::from_millis(300);
-
-fn endpoint(n: usize, addr: SocketAddr) -> Endpoint {
-    Endpoint {
-        service: "sample".into(),
-        id: format!("sample.application.{n}@{}.service", addr.port()),
-        address: addr.ip().to_string(),
-        port: addr.port(),
-        unit: format!("sample.application.{n}@{}.service", addr.port()),
-        machine: format!("machine-{n}"),
-        tags: Vec::new(),
-        weight: None,
-        backup: false,
-    }
-}
 
 async fn start_proxy<B>(registry: &Registry<B>, policy: Policy) -> (SocketAddr, ProxyHandle)
 where
@@ -51,28 +38,16 @@ where
     tokio::spawn(proxy.serve());
     tokio::spawn(keep_proxied(
         registry.clone(),
-        Selector::Service("sample".into()),
+        Selector::Service(SERVICE.into()),
         handle.clone(),
     ));
     (addr, handle)
 }
 
-async fn lease<B: KvBackend>(registry: &Registry<B>) -> LeaseId {
-    registry
-        .backend()
-        .grant(Duration::from_secs(600))
-        .await
-        .expect("lease")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_proxy_scales_and_survives_a_kill() {
-    let registry = Registry::new(MemoryBackend::default());
-    let lease = lease(&registry).await;
-    let mut greeters = Vec::new();
-    for n in 1..=5 {
-        greeters.push(Greeter::start(&format!("127.0.0.{n}")).await);
-    }
+    let (registry, lease) = memory_registry().await;
+    let mut greeters = greeters(5).await;
     for (i, g) in greeters.iter().take(4).enumerate() {
         registry
             .put_endpoint(&endpoint(i + 1, g.addr), lease)
@@ -155,8 +130,7 @@ async fn the_proxy_scales_and_survives_a_kill() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn least_connections_and_draining() {
-    let registry = Registry::new(MemoryBackend::default());
-    let lease = lease(&registry).await;
+    let (registry, lease) = memory_registry().await;
     let a = Greeter::start("127.0.0.1").await;
     let b = Greeter::start("127.0.0.2").await;
     registry

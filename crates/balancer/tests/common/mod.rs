@@ -9,8 +9,59 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use flotta_registry::kv::KvBackend;
+use flotta_registry::model::Endpoint;
+use flotta_registry::{LeaseId, MemoryBackend, Registry};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// The service every test balances.
+pub const SERVICE: &str = "sample";
+
+/// The endpoint instance `n` of the seed's app registers for `addr`.
+pub fn endpoint(n: usize, addr: SocketAddr) -> Endpoint {
+    Endpoint {
+        service: SERVICE.into(),
+        id: format!("sample.application.{n}@{}.service", addr.port()),
+        address: addr.ip().to_string(),
+        port: addr.port(),
+        unit: format!("sample.application.{n}@{}.service", addr.port()),
+        machine: format!("machine-{n}"),
+        tags: Vec::new(),
+        weight: None,
+        backup: false,
+    }
+}
+
+/// A lease that outlives the test, for registrations.
+pub async fn lease<B: KvBackend>(registry: &Registry<B>) -> LeaseId {
+    registry
+        .backend()
+        .grant(Duration::from_secs(600))
+        .await
+        .expect("lease")
+}
+
+/// An in-memory registry and a lease on it.
+pub async fn memory_registry() -> (Registry<MemoryBackend>, LeaseId) {
+    let registry = Registry::new(MemoryBackend::default());
+    let lease = lease(&registry).await;
+    (registry, lease)
+}
+
+/// `n` greeters on 127.0.0.1..=n.
+pub async fn greeters(n: usize) -> Vec<Greeter> {
+    let mut out = Vec::with_capacity(n);
+    for i in 1..=n {
+        out.push(Greeter::start(&format!("127.0.0.{i}")).await);
+    }
+    out
+}
+
+/// A free loopback address for a balancer to listen on.
+pub fn listen_addr() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], free_port("127.0.0.1")))
+}
 
 /// A free port on `ip`.
 pub fn free_port(ip: &str) -> u16 {
