@@ -1,0 +1,892 @@
+//! Running one service unit the way systemd would, without systemd.
+//!
+//! Each unit gets a task that owns its lifecycle: `ExecStartPre` in order,
+//! the main process (`Type=simple|exec|oneshot|forking|notify`),
+//! `ExecStartPost`, then watching the main process; stopping runs
+//! `ExecStop` (with `$MAINPID`), signals the unit's process group
+//! (`KillMode`, `KillSignal`), escalates to SIGKILL after `TimeoutStopSec`,
+//! and always ends with `ExecStopPost`. `Restart=` with `RestartSec` and the
+//! start limit decide what follows an exit. Every command runs in the unit's
+//! own process group, so a stop reaches forked grandchildren too.
+
+use std::collections::VecDeque;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use flotta_unit_spec::exec::ExecCommand;
+use flotta_unit_spec::service::{KillMode, RestartPolicy, ServiceConfig, ServiceType, Signal};
+use flotta_unit_spec::timespan::TimeSpan;
+use nix::sys::signal::{self as nsig, Signal as NixSignal};
+use nix::unistd::Pid;
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::journal::{Journal, Stream};
+
+/// systemd's `ActiveState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActiveState {
+    /// Not running.
+    Inactive,
+    /// Starting.
+    Activating,
+    /// Running (or done, for a oneshot that stays).
+    Active,
+    /// Stopping.
+    Deactivating,
+    /// Ended badly.
+    Failed,
+}
+
+/// systemd's `SubState` for services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubState {
+    /// Not running.
+    Dead,
+    /// Running `ExecStartPre`.
+    StartPre,
+    /// Starting the main process.
+    Start,
+    /// Running `ExecStartPost`.
+    StartPost,
+    /// The main process runs.
+    Running,
+    /// The main process exited and the unit stays active.
+    Exited,
+    /// Running `ExecStop`.
+    Stop,
+    /// Waiting after `KillSignal`.
+    StopSigterm,
+    /// Waiting after SIGKILL.
+    StopSigkill,
+    /// Running `ExecStopPost`.
+    StopPost,
+    /// Waiting `RestartSec` before a restart.
+    AutoRestart,
+    /// Ended badly.
+    Failed,
+}
+
+/// A unit's state, as `status` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitStatus {
+    /// The unit.
+    pub unit: String,
+    /// Active state.
+    pub active: ActiveState,
+    /// Sub state.
+    pub sub: SubState,
+    /// The main process, while one runs.
+    pub main_pid: Option<u32>,
+    /// The last main-process exit code.
+    pub exit_code: Option<i32>,
+    /// The last main-process exit signal.
+    pub exit_signal: Option<i32>,
+    /// Why the unit failed (`exit-code`, `signal`, `timeout`,
+    /// `start-limit-hit`, `resources`), or `success`.
+    pub result: String,
+    /// Starts so far (restarts included).
+    pub starts: u32,
+    /// Microseconds since the epoch of the last state change.
+    pub since_us: u64,
+}
+
+impl UnitStatus {
+    fn new(unit: &str) -> Self {
+        UnitStatus {
+            unit: unit.to_owned(),
+            active: ActiveState::Inactive,
+            sub: SubState::Dead,
+            main_pid: None,
+            exit_code: None,
+            exit_signal: None,
+            result: "success".into(),
+            starts: 0,
+            since_us: now_us(),
+        }
+    }
+}
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+/// What a unit is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Request {
+    Start,
+    Stop,
+}
+
+/// Controls one supervised unit.
+#[derive(Debug, Clone)]
+pub struct UnitHandle {
+    requests: mpsc::UnboundedSender<Request>,
+    status: watch::Receiver<UnitStatus>,
+}
+
+impl UnitHandle {
+    /// Asks the unit to start (no-op when it runs).
+    pub fn start(&self) {
+        let _ = self.requests.send(Request::Start);
+    }
+
+    /// Asks the unit to stop.
+    pub fn stop(&self) {
+        let _ = self.requests.send(Request::Stop);
+    }
+
+    /// The current status.
+    pub fn status(&self) -> UnitStatus {
+        self.status.borrow().clone()
+    }
+
+    /// Waits until `f` holds for the status, for at most `limit`.
+    pub async fn wait_until(
+        &self,
+        limit: Duration,
+        f: impl Fn(&UnitStatus) -> bool,
+    ) -> Option<UnitStatus> {
+        let mut rx = self.status.clone();
+        tokio::time::timeout(limit, async move {
+            loop {
+                {
+                    let s = rx.borrow_and_update();
+                    if f(&s) {
+                        return Some(s.clone());
+                    }
+                }
+                if rx.changed().await.is_err() {
+                    return None;
+                }
+            }
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+}
+
+/// Where units run and what they see.
+#[derive(Debug, Clone)]
+pub struct Supervisor {
+    journal: Journal,
+    runtime_dir: PathBuf,
+    /// Variables every unit gets (machine facts).
+    env: Vec<(String, String)>,
+}
+
+/// How a run of the main process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    Clean,
+    ExitCode(i32),
+    Signal(i32),
+    Timeout,
+    Resources,
+}
+
+impl Supervisor {
+    /// A supervisor logging to `journal`, with sockets under `runtime_dir`
+    /// and `env` added to every unit's environment.
+    pub fn new(
+        journal: Journal,
+        runtime_dir: impl Into<PathBuf>,
+        env: Vec<(String, String)>,
+    ) -> Self {
+        Supervisor {
+            journal,
+            runtime_dir: runtime_dir.into(),
+            env,
+        }
+    }
+
+    /// The journal.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Starts supervising `unit` (inactive until [`UnitHandle::start`]).
+    pub fn supervise(&self, unit: &str, config: ServiceConfig) -> UnitHandle {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (status_tx, status_rx) = watch::channel(UnitStatus::new(unit));
+        let run = Run {
+            unit: unit.to_owned(),
+            config,
+            sup: self.clone(),
+            status: status_tx,
+            requests: rx,
+            starts: VecDeque::new(),
+        };
+        tokio::spawn(run.lifecycle());
+        UnitHandle {
+            requests: tx,
+            status: status_rx,
+        }
+    }
+}
+
+struct Run {
+    unit: String,
+    config: ServiceConfig,
+    sup: Supervisor,
+    status: watch::Sender<UnitStatus>,
+    requests: mpsc::UnboundedReceiver<Request>,
+    /// Start times inside the start-limit interval.
+    starts: VecDeque<Instant>,
+}
+
+fn signal(s: i32) -> Option<NixSignal> {
+    NixSignal::try_from(s).ok()
+}
+
+fn limit(t: TimeSpan) -> Option<Duration> {
+    match t {
+        TimeSpan::Finite(d) if !d.is_zero() => Some(d),
+        _ => None,
+    }
+}
+
+impl Run {
+    fn set(&self, active: ActiveState, sub: SubState) {
+        self.status.send_modify(|s| {
+            s.active = active;
+            s.sub = sub;
+            s.since_us = now_us();
+        });
+        self.log(&format!("{}/{}", json_name(active), json_name(sub)));
+    }
+
+    fn log(&self, line: &str) {
+        if let Err(e) = self.sup.journal.append(&self.unit, Stream::Agent, line) {
+            tracing::warn!(unit = %self.unit, "journal: {e}");
+        }
+    }
+
+    async fn lifecycle(mut self) {
+        while let Some(req) = self.requests.recv().await {
+            if req != Request::Start {
+                continue;
+            }
+            // Start, and restart while the policy says so.
+            loop {
+                if self.start_limited() {
+                    self.status
+                        .send_modify(|s| s.result = "start-limit-hit".into());
+                    self.log("start request repeated too quickly, refusing to start");
+                    self.set(ActiveState::Failed, SubState::Failed);
+                    break;
+                }
+                let ending = self.run_once().await;
+                let restart = match ending {
+                    None => false, // stopped on request
+                    Some(e) => self.wants_restart(e),
+                };
+                if !restart {
+                    break;
+                }
+                self.set(ActiveState::Activating, SubState::AutoRestart);
+                tokio::select! {
+                    () = tokio::time::sleep(self.config.restart_sec) => {}
+                    r = self.requests.recv() => {
+                        if r.is_none() || r == Some(Request::Stop) {
+                            self.set(ActiveState::Inactive, SubState::Dead);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn start_limited(&mut self) -> bool {
+        let now = Instant::now();
+        let interval = self.config.start_limit_interval;
+        while self
+            .starts
+            .front()
+            .is_some_and(|&t| now.duration_since(t) > interval)
+        {
+            self.starts.pop_front();
+        }
+        if self.config.start_limit_burst > 0
+            && !interval.is_zero()
+            && self.starts.len() >= self.config.start_limit_burst as usize
+        {
+            return true;
+        }
+        self.starts.push_back(now);
+        false
+    }
+
+    fn wants_restart(&self, e: Ending) -> bool {
+        let clean = e == Ending::Clean;
+        let signal = matches!(e, Ending::Signal(_));
+        let timeout = e == Ending::Timeout;
+        match self.config.restart {
+            RestartPolicy::No | RestartPolicy::OnWatchdog => false,
+            RestartPolicy::Always => true,
+            RestartPolicy::OnSuccess => clean,
+            RestartPolicy::OnFailure => !clean,
+            RestartPolicy::OnAbnormal => signal || timeout,
+            RestartPolicy::OnAbort => signal,
+        }
+    }
+
+    fn environment(&self, main_pid: Option<u32>) -> Result<Vec<(String, String)>, String> {
+        let mut env: Vec<(String, String)> = self.sup.env.clone();
+        for f in &self.config.environment_files {
+            match std::fs::read_to_string(&f.path) {
+                Ok(text) => {
+                    let vars = flotta_unit_spec::exec::parse_environment_file(&text)
+                        .map_err(|e| format!("EnvironmentFile={}: {e}", f.path))?;
+                    env.extend(vars);
+                }
+                Err(_) if f.optional => {}
+                Err(e) => return Err(format!("EnvironmentFile={}: {e}", f.path)),
+            }
+        }
+        env.extend(self.config.environment.iter().cloned());
+        if let Some(pid) = main_pid {
+            env.push(("MAINPID".into(), pid.to_string()));
+        }
+        Ok(env)
+    }
+
+    /// A command ready to spawn in its own process group.
+    fn command(&self, cmd: &ExecCommand, env: &[(String, String)]) -> Result<Command, String> {
+        let lookup = |name: &str| {
+            env.iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let argv = cmd.substitute_env(&lookup);
+        let mut c = std::process::Command::new(&cmd.path);
+        if let Some((argv0, rest)) = argv.split_first() {
+            c.arg0(argv0).args(rest);
+        }
+        c.env_clear()
+            .env(
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            )
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        if let Some(dir) = &self.config.working_directory {
+            let (dir, optional) = match dir.strip_prefix('-') {
+                Some(d) => (d, true),
+                None => (dir.as_str(), false),
+            };
+            let dir = if dir == "~" { "/" } else { dir };
+            if std::path::Path::new(dir).is_dir() {
+                c.current_dir(dir);
+            } else if !optional {
+                return Err(format!("WorkingDirectory={dir} does not exist"));
+            }
+        }
+        if !cmd.prefixes.full_privileges && !cmd.prefixes.no_setuid {
+            if let Some(user) = &self.config.user {
+                let u = nix::unistd::User::from_name(user)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| format!("User={user} does not exist"))?;
+                c.uid(u.uid.as_raw()).gid(u.gid.as_raw());
+            }
+            if let Some(group) = &self.config.group {
+                let g = nix::unistd::Group::from_name(group)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| format!("Group={group} does not exist"))?;
+                c.gid(g.gid.as_raw());
+            }
+        }
+        Ok(Command::from(c))
+    }
+
+    fn capture(&self, child: &mut Child) {
+        let pipe = |r: Option<Box<dyn AsyncRead + Unpin + Send>>, stream: Stream| {
+            let Some(r) = r else { return };
+            let journal = self.sup.journal.clone();
+            let unit = self.unit.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(r).split(b'\n');
+                while let Ok(Some(line)) = lines.next_segment().await {
+                    let text = String::from_utf8_lossy(&line);
+                    let _ = journal.append(&unit, stream, text.trim_end_matches('\r'));
+                }
+            });
+        };
+        pipe(
+            child.stdout.take().map(|s| Box::new(s) as _),
+            Stream::Stdout,
+        );
+        pipe(
+            child.stderr.take().map(|s| Box::new(s) as _),
+            Stream::Stderr,
+        );
+    }
+
+    /// Runs a control command to completion (or its timeout); `Err` when it
+    /// failed and its failure counts.
+    async fn control(
+        &self,
+        which: &str,
+        cmd: &ExecCommand,
+        env: &[(String, String)],
+        timeout: Option<Duration>,
+    ) -> Result<(), Ending> {
+        let mut c = match self.command(cmd, env) {
+            Ok(c) => c,
+            Err(why) => {
+                self.log(&format!("{which}: {why}"));
+                return if cmd.prefixes.ignore_failure {
+                    Ok(())
+                } else {
+                    Err(Ending::Resources)
+                };
+            }
+        };
+        let mut child = match c.kill_on_drop(true).spawn() {
+            Ok(ch) => ch,
+            Err(e) => {
+                self.log(&format!("{which}: cannot run {}: {e}", cmd.path));
+                return if cmd.prefixes.ignore_failure {
+                    Ok(())
+                } else {
+                    Err(Ending::Resources)
+                };
+            }
+        };
+        self.capture(&mut child);
+        let pgid = child.id();
+        let waited = match timeout {
+            Some(t) => tokio::time::timeout(t, child.wait()).await.ok(),
+            None => Some(child.wait().await),
+        };
+        let ending = match waited {
+            None => {
+                if let Some(p) = pgid {
+                    kill_group(p, NixSignal::SIGKILL);
+                }
+                let _ = child.wait().await;
+                self.log(&format!("{which}: timed out"));
+                Ending::Timeout
+            }
+            Some(Ok(status)) => self.judge(status, false),
+            Some(Err(e)) => {
+                self.log(&format!("{which}: {e}"));
+                Ending::Resources
+            }
+        };
+        if ending != Ending::Clean {
+            self.log(&format!("{which} {} failed: {ending:?}", cmd.path));
+        }
+        if ending == Ending::Clean || cmd.prefixes.ignore_failure {
+            Ok(())
+        } else {
+            Err(ending)
+        }
+    }
+
+    /// Classifies an exit; the main process also counts the clean signals.
+    fn judge(&self, status: ExitStatus, main: bool) -> Ending {
+        let ok = &self.config.success_exit_status;
+        if let Some(code) = status.code() {
+            if code == 0 || u8::try_from(code).is_ok_and(|c| ok.codes.contains(&c)) {
+                return Ending::Clean;
+            }
+            return Ending::ExitCode(code);
+        }
+        let sig = status.signal().unwrap_or(0);
+        let clean_signal = main && [1, 2, 13, 15].contains(&sig);
+        if clean_signal || ok.signals.iter().any(|s: &Signal| s.number == sig) {
+            return Ending::Clean;
+        }
+        Ending::Signal(sig)
+    }
+
+    fn record(&self, ending: Ending) {
+        self.status.send_modify(|s| {
+            s.main_pid = None;
+            match ending {
+                Ending::ExitCode(c) => {
+                    s.exit_code = Some(c);
+                    s.exit_signal = None;
+                }
+                Ending::Signal(sig) => {
+                    s.exit_code = None;
+                    s.exit_signal = Some(sig);
+                }
+                _ => {}
+            }
+            s.result = match ending {
+                Ending::Clean => "success",
+                Ending::ExitCode(_) => "exit-code",
+                Ending::Signal(_) => "signal",
+                Ending::Timeout => "timeout",
+                Ending::Resources => "resources",
+            }
+            .into();
+        });
+    }
+
+    /// One start-to-stop cycle. `None` when it ended on a stop request.
+    async fn run_once(&mut self) -> Option<Ending> {
+        self.status.send_modify(|s| {
+            s.starts += 1;
+            s.result = "success".into();
+            s.exit_code = None;
+            s.exit_signal = None;
+        });
+        let start_timeout = limit(self.config.timeout_start);
+        let env = match self.environment(None) {
+            Ok(env) => env,
+            Err(why) => {
+                self.log(&why);
+                return Some(self.fail(Ending::Resources, None).await);
+            }
+        };
+        if self.config.service_type == ServiceType::Dbus {
+            self.log("Type=dbus is not supported by flotta's agent");
+            return Some(self.fail(Ending::Resources, None).await);
+        }
+        self.set(ActiveState::Activating, SubState::StartPre);
+        for cmd in self.config.exec_start_pre.clone() {
+            if let Err(e) = self
+                .control("ExecStartPre", &cmd, &env, start_timeout)
+                .await
+            {
+                return Some(self.fail(e, None).await);
+            }
+        }
+        self.set(ActiveState::Activating, SubState::Start);
+        let Some(main_cmd) = self.config.exec_start.first().cloned() else {
+            // No ExecStart (oneshot with only pre/post): done.
+            self.set(ActiveState::Inactive, SubState::Dead);
+            return Some(Ending::Clean);
+        };
+        if self.config.service_type == ServiceType::Oneshot {
+            for cmd in self.config.exec_start.clone() {
+                if let Err(e) = self.control("ExecStart", &cmd, &env, start_timeout).await {
+                    return Some(self.fail(e, None).await);
+                }
+            }
+            self.set(ActiveState::Activating, SubState::StartPost);
+            for cmd in self.config.exec_start_post.clone() {
+                if let Err(e) = self
+                    .control("ExecStartPost", &cmd, &env, start_timeout)
+                    .await
+                {
+                    return Some(self.fail(e, None).await);
+                }
+            }
+            self.stop_post(&env).await;
+            self.record(Ending::Clean);
+            self.set(ActiveState::Inactive, SubState::Dead);
+            return Some(Ending::Clean);
+        }
+        let mut env_main = env.clone();
+        let notify = if self.config.service_type == ServiceType::Notify {
+            match self.notify_socket() {
+                Ok((path, sock)) => {
+                    env_main.push(("NOTIFY_SOCKET".into(), path.display().to_string()));
+                    Some((path, sock))
+                }
+                Err(e) => {
+                    self.log(&format!("NOTIFY_SOCKET: {e}"));
+                    return Some(self.fail(Ending::Resources, None).await);
+                }
+            }
+        } else {
+            None
+        };
+        let mut c = match self.command(&main_cmd, &env_main) {
+            Ok(c) => c,
+            Err(why) => {
+                self.log(&format!("ExecStart: {why}"));
+                return Some(self.fail(Ending::Resources, None).await);
+            }
+        };
+        let mut child = match c.kill_on_drop(false).spawn() {
+            Ok(ch) => ch,
+            Err(e) => {
+                self.log(&format!("ExecStart: cannot run {}: {e}", main_cmd.path));
+                return Some(self.fail(Ending::Resources, None).await);
+            }
+        };
+        self.capture(&mut child);
+        let pgid = child.id().unwrap_or(0);
+        self.status.send_modify(|s| s.main_pid = Some(pgid));
+        // Type=forking: the parent exits once the daemon runs; the daemon is
+        // what remains in the group. Type=notify: READY=1 on the socket.
+        if self.config.service_type == ServiceType::Forking {
+            let waited = match start_timeout {
+                Some(t) => tokio::time::timeout(t, child.wait()).await.ok(),
+                None => Some(child.wait().await),
+            };
+            match waited.map(|r| r.map(|s| self.judge(s, false))) {
+                Some(Ok(Ending::Clean)) => {}
+                Some(Ok(e)) => return Some(self.fail(e, Some(pgid)).await),
+                Some(Err(_)) | None => return Some(self.fail(Ending::Timeout, Some(pgid)).await),
+            }
+            let daemon = first_in_group(pgid);
+            self.status.send_modify(|s| s.main_pid = daemon);
+        }
+        if let Some((path, sock)) = notify {
+            let ready = async {
+                let mut buf = vec![0u8; 4096];
+                loop {
+                    let Ok(n) = sock.recv(&mut buf).await else {
+                        return false;
+                    };
+                    let msg = String::from_utf8_lossy(&buf[..n]);
+                    if msg.lines().any(|l| l.trim() == "READY=1") {
+                        return true;
+                    }
+                }
+            };
+            let ok = tokio::select! {
+                r = async { match start_timeout { Some(t) => tokio::time::timeout(t, ready).await.unwrap_or(false), None => ready.await } } => r,
+                s = child.wait() => { let _ = s; false }
+            };
+            let _ = std::fs::remove_file(&path);
+            if !ok {
+                self.log("no READY=1 before the start timeout or the exit");
+                return Some(self.fail(Ending::Timeout, Some(pgid)).await);
+            }
+        }
+        self.set(ActiveState::Activating, SubState::StartPost);
+        for cmd in self.config.exec_start_post.clone() {
+            if let Err(e) = self
+                .control("ExecStartPost", &cmd, &env, start_timeout)
+                .await
+            {
+                return Some(self.fail(e, Some(pgid)).await);
+            }
+        }
+        self.set(ActiveState::Active, SubState::Running);
+        // Running: until the main process exits or a stop arrives.
+        let forking = self.config.service_type == ServiceType::Forking;
+        let exited = loop {
+            tokio::select! {
+                status = child.wait(), if !forking => {
+                    break status.map_or(Ending::Resources, |s| self.judge(s, true));
+                }
+                () = tokio::time::sleep(Duration::from_millis(200)), if forking => {
+                    if !group_alive(pgid) {
+                        break Ending::Clean;
+                    }
+                }
+                req = self.requests.recv() => {
+                    match req {
+                        Some(Request::Start) => continue,
+                        Some(Request::Stop) | None => {
+                            self.stop(pgid, &env, &mut child).await;
+                            return None;
+                        }
+                    }
+                }
+            }
+        };
+        self.log(&format!("main process exited: {exited:?}"));
+        self.record(exited);
+        // Whatever the main process left behind goes too.
+        self.kill_rest(pgid).await;
+        self.stop_post(&env).await;
+        let active = if exited == Ending::Clean {
+            ActiveState::Inactive
+        } else {
+            ActiveState::Failed
+        };
+        let sub = if exited == Ending::Clean {
+            SubState::Dead
+        } else {
+            SubState::Failed
+        };
+        self.set(active, sub);
+        Some(exited)
+    }
+
+    async fn fail(&mut self, e: Ending, pgid: Option<u32>) -> Ending {
+        self.record(e);
+        if let Some(p) = pgid {
+            self.kill_rest(p).await;
+        }
+        let env = self.environment(None).unwrap_or_default();
+        self.stop_post(&env).await;
+        self.set(ActiveState::Failed, SubState::Failed);
+        e
+    }
+
+    async fn stop_post(&self, env: &[(String, String)]) {
+        if self.config.exec_stop_post.is_empty() {
+            return;
+        }
+        self.set(ActiveState::Deactivating, SubState::StopPost);
+        let timeout = limit(self.config.timeout_stop);
+        for cmd in &self.config.exec_stop_post {
+            let _ = self.control("ExecStopPost", cmd, env, timeout).await;
+        }
+    }
+
+    /// Stops a running unit: ExecStop, KillSignal to the group, SIGKILL after
+    /// TimeoutStopSec, ExecStopPost.
+    async fn stop(&mut self, pgid: u32, env: &[(String, String)], child: &mut Child) {
+        let timeout = limit(self.config.timeout_stop);
+        let main = self.status.borrow().main_pid;
+        self.set(ActiveState::Deactivating, SubState::Stop);
+        let env_stop = {
+            let mut e = env.to_vec();
+            if let Some(pid) = main {
+                e.push(("MAINPID".into(), pid.to_string()));
+            }
+            e
+        };
+        for cmd in self.config.exec_stop.clone() {
+            let _ = self.control("ExecStop", &cmd, &env_stop, timeout).await;
+        }
+        self.set(ActiveState::Deactivating, SubState::StopSigterm);
+        let sig = signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM);
+        match self.config.kill_mode {
+            KillMode::ControlGroup => kill_group(pgid, sig),
+            KillMode::Mixed | KillMode::Process => {
+                if let Some(pid) = main {
+                    let _ = nsig::kill(Pid::from_raw(pid as i32), sig);
+                }
+            }
+            KillMode::None => {}
+        }
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let gone = wait_gone(pgid, child, deadline, self.config.kill_mode).await;
+        if !gone {
+            self.set(ActiveState::Deactivating, SubState::StopSigkill);
+            self.log("stop timed out; sending SIGKILL");
+            if self.config.kill_mode != KillMode::None {
+                kill_group(pgid, NixSignal::SIGKILL);
+            }
+            wait_gone(
+                pgid,
+                child,
+                Some(Instant::now() + Duration::from_secs(5)),
+                self.config.kill_mode,
+            )
+            .await;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            self.record(self.judge(status, true));
+        }
+        self.status.send_modify(|s| s.main_pid = None);
+        self.stop_post(env).await;
+        self.set(ActiveState::Inactive, SubState::Dead);
+    }
+
+    async fn kill_rest(&self, pgid: u32) {
+        if self.config.kill_mode == KillMode::None || !group_alive(pgid) {
+            return;
+        }
+        kill_group(
+            pgid,
+            signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM),
+        );
+        let deadline =
+            Instant::now() + limit(self.config.timeout_stop).unwrap_or(Duration::from_secs(90));
+        while group_alive(pgid) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if group_alive(pgid) {
+            kill_group(pgid, NixSignal::SIGKILL);
+        }
+    }
+
+    fn notify_socket(&self) -> std::io::Result<(PathBuf, tokio::net::UnixDatagram)> {
+        std::fs::create_dir_all(&self.sup.runtime_dir)?;
+        let path = self.sup.runtime_dir.join(format!("{}.notify", self.unit));
+        let _ = std::fs::remove_file(&path);
+        let sock = tokio::net::UnixDatagram::bind(&path)?;
+        Ok((path, sock))
+    }
+}
+
+fn json_name<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn kill_group(pgid: u32, sig: NixSignal) {
+    if let Ok(p) = i32::try_from(pgid)
+        && p > 1
+    {
+        let _ = nsig::killpg(Pid::from_raw(p), sig);
+    }
+}
+
+/// Whether any process of the group is still there (zombies excepted).
+fn group_alive(pgid: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            return false;
+        };
+        proc_stat(pid).is_some_and(|(state, pg)| pg == pgid && state != 'Z')
+    })
+}
+
+/// The first living process of a group other than its leader.
+fn first_in_group(pgid: u32) -> Option<u32> {
+    let entries = std::fs::read_dir("/proc").ok()?;
+    let mut pids: Vec<u32> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()))
+        .filter(|&pid| proc_stat(pid).is_some_and(|(state, pg)| pg == pgid && state != 'Z'))
+        .collect();
+    pids.sort_unstable();
+    pids.into_iter().next()
+}
+
+/// (state, process group) from `/proc/PID/stat`.
+fn proc_stat(pid: u32) -> Option<(char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command may contain spaces and parentheses: fields follow the last ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut f = rest.split(' ');
+    let state = f.next()?.chars().next()?;
+    let _ppid = f.next()?;
+    let pgrp = f.next()?.parse().ok()?;
+    Some((state, pgrp))
+}
+
+async fn wait_gone(
+    pgid: u32,
+    child: &mut Child,
+    deadline: Option<Instant>,
+    mode: KillMode,
+) -> bool {
+    loop {
+        let main_done = !matches!(child.try_wait(), Ok(None));
+        let group_done = mode != KillMode::ControlGroup || !group_alive(pgid);
+        if main_done && group_done {
+            return true;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,374 @@
+//! The supervisor with real processes: every test runs shell commands and
+//! checks states, the journal and /proc.
+
+use std::path::Path;
+use std::time::Duration;
+
+use flotta_agent::journal::{Journal, Stream};
+use flotta_agent::supervisor::{ActiveState, SubState, Supervisor, UnitHandle, UnitStatus};
+use flotta_unit_spec::name::UnitName;
+use flotta_unit_spec::service::ServiceConfig;
+use flotta_unit_spec::specifier::SpecifierContext;
+use flotta_unit_spec::syntax::UnitFile;
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn config(name: &str, text: &str) -> ServiceConfig {
+    let file = UnitFile::parse(text).expect("unit parses");
+    let name = UnitName::parse(name).expect("name");
+    ServiceConfig::from_unit(&file, &SpecifierContext::for_unit(&name)).expect("typed")
+}
+
+fn supervisor(dir: &Path) -> Supervisor {
+    Supervisor::new(
+        Journal::open(dir.join("journal"), 4 << 20).expect("journal"),
+        dir.join("run"),
+        vec![("FLOTTA_MACHINE_ID".into(), "m1".into())],
+    )
+}
+
+async fn until(u: &UnitHandle, what: &str, f: impl Fn(&UnitStatus) -> bool) -> UnitStatus {
+    u.wait_until(LIMIT, f)
+        .await
+        .unwrap_or_else(|| panic!("timed out waiting for {what}: {:?}", u.status()))
+}
+
+/// Waits until the unit's journal has a line `text`.
+async fn wait_line(sup: &Supervisor, unit: &str, text: &str) {
+    let start = std::time::Instant::now();
+    while !sup
+        .journal()
+        .read(unit, None, None)
+        .expect("journal")
+        .iter()
+        .any(|e| e.text == text)
+    {
+        assert!(start.elapsed() < LIMIT, "{unit} never logged {text:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn running(s: &UnitStatus) -> bool {
+    s.active == ActiveState::Active && s.sub == SubState::Running
+}
+
+fn pid_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit(')')
+            .next()
+            .is_some_and(|r| !r.trim_start().starts_with('Z'))
+    })
+}
+
+#[tokio::test]
+async fn simple_start_stop_and_journal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "hello.service",
+        config(
+            "hello.service",
+            "[Service]\nEnvironment=GREETING=Grüße\nExecStart=/bin/sh -c 'echo \"$GREETING from $FLOTTA_MACHINE_ID\"; echo oops >&2; exec sleep 60'\n",
+        ),
+    );
+    u.start();
+    let s = until(&u, "running", running).await;
+    let pid = s.main_pid.expect("main pid");
+    assert!(pid_alive(pid));
+    wait_line(&sup, "hello.service", "oops").await;
+    wait_line(&sup, "hello.service", "Grüße from m1").await;
+    u.stop();
+    let s = until(&u, "dead", |s| {
+        s.active == ActiveState::Inactive && s.sub == SubState::Dead
+    })
+    .await;
+    assert_eq!(s.main_pid, None);
+    assert!(!pid_alive(pid), "the main process is gone");
+    let log = sup
+        .journal()
+        .read("hello.service", None, None)
+        .expect("journal");
+    assert!(
+        log.iter()
+            .any(|e| e.stream == Stream::Stdout && e.text == "Grüße from m1"),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.stream == Stream::Stderr && e.text == "oops")
+    );
+}
+
+#[tokio::test]
+async fn a_failing_start_pre_fails_the_unit_and_still_runs_stop_post() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let marker = dir.path().join("stop-post-ran");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nExecStartPre=-/bin/false\nExecStartPre=/bin/sh -c 'exit 3'\nExecStart=/bin/sleep 60\nExecStopPost=/usr/bin/touch {}\n",
+        marker.display()
+    );
+    let u = sup.supervise("pre.service", config("pre.service", &text));
+    u.start();
+    let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
+    assert_eq!(
+        (s.sub, s.result.as_str(), s.exit_code),
+        (SubState::Failed, "exit-code", Some(3))
+    );
+    assert!(marker.exists(), "ExecStopPost ran after the failure");
+}
+
+#[tokio::test]
+async fn sigterm_ignored_means_sigkill_after_the_stop_timeout() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "stubborn.service",
+        config(
+            "stubborn.service",
+            "[Service]\nExecStart=/bin/sh -c 'trap \"\" TERM; echo trapped; while :; do sleep 0.05; done'\nTimeoutStopSec=300ms\n",
+        ),
+    );
+    u.start();
+    until(&u, "running", running).await;
+    // Stop only once the shell ignores SIGTERM.
+    wait_line(&sup, "stubborn.service", "trapped").await;
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    let log = sup
+        .journal()
+        .read("stubborn.service", None, None)
+        .expect("journal");
+    assert!(
+        log.iter()
+            .any(|e| e.text.contains("deactivating/stop-sigkill")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_forked_grandchild_is_killed_on_stop() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pidfile = dir.path().join("grandchild.pid");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nExecStart=/bin/sh -c 'sh -c \"sleep 600 & echo \\$! > {}; wait\" & wait'\n",
+        pidfile.display()
+    );
+    let u = sup.supervise("tree.service", config("tree.service", &text));
+    u.start();
+    until(&u, "running", running).await;
+    let start = std::time::Instant::now();
+    let grandchild: u32 = loop {
+        if let Ok(t) = std::fs::read_to_string(&pidfile)
+            && let Ok(p) = t.trim().parse()
+        {
+            break p;
+        }
+        let log = sup
+            .journal()
+            .read("tree.service", None, None)
+            .expect("journal");
+        assert!(start.elapsed() < LIMIT, "no pid file; journal: {log:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(pid_alive(grandchild));
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    assert!(!pid_alive(grandchild), "no orphan left behind");
+}
+
+#[tokio::test]
+async fn restart_on_failure_respects_the_start_limit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "flaky.service",
+        config(
+            "flaky.service",
+            "[Unit]\nStartLimitIntervalSec=30\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c 'exit 7'\nRestart=on-failure\nRestartSec=50ms\n",
+        ),
+    );
+    u.start();
+    let s = until(&u, "the start limit", |s| s.result == "start-limit-hit").await;
+    assert_eq!((s.active, s.starts), (ActiveState::Failed, 3));
+    assert_eq!(s.exit_code, Some(7));
+}
+
+#[tokio::test]
+async fn oneshot_runs_to_completion() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let marker = dir.path().join("post");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nType=oneshot\nExecStart=/bin/echo one\nExecStart=/bin/echo two\nExecStartPost=/usr/bin/touch {}\n",
+        marker.display()
+    );
+    let u = sup.supervise("once.service", config("once.service", &text));
+    u.start();
+    let s = until(&u, "done", |s| {
+        s.starts == 1 && s.sub == SubState::Dead && s.active == ActiveState::Inactive
+    })
+    .await;
+    assert_eq!(s.result, "success");
+    assert!(marker.exists());
+    let out: Vec<String> = sup
+        .journal()
+        .read("once.service", None, None)
+        .expect("journal")
+        .into_iter()
+        .filter(|e| e.stream == Stream::Stdout)
+        .map(|e| e.text)
+        .collect();
+    assert_eq!(out, ["one", "two"]);
+}
+
+#[tokio::test]
+async fn notify_waits_for_ready() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let script = "import os, socket, time\n\
+time.sleep(0.3)\n\
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n\
+s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])\n\
+time.sleep(60)\n";
+    let path = dir.path().join("notify.py");
+    std::fs::write(&path, script).expect("script");
+    let text = format!(
+        "[Service]\nType=notify\nExecStart=/usr/bin/env python3 {}\n",
+        path.display()
+    );
+    let u = sup.supervise("ready.service", config("ready.service", &text));
+    u.start();
+    until(&u, "activating", |s| s.sub == SubState::Start).await;
+    until(&u, "running after READY=1", running).await;
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+}
+
+#[tokio::test]
+async fn forking_tracks_the_daemon() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "daemon.service",
+        config(
+            "daemon.service",
+            "[Service]\nType=forking\nExecStart=/bin/sh -c 'sleep 600 & exit 0'\n",
+        ),
+    );
+    u.start();
+    let s = until(&u, "running", running).await;
+    let daemon = s.main_pid.expect("daemon pid");
+    assert!(pid_alive(daemon));
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    assert!(!pid_alive(daemon));
+}
+
+#[tokio::test]
+async fn a_missing_binary_fails_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "missing.service",
+        config(
+            "missing.service",
+            "[Service]\nExecStart=/nonexistent/app --serve\nUser=no-such-user-here\n",
+        ),
+    );
+    u.start();
+    let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
+    assert_eq!(s.result, "resources");
+    let log = sup
+        .journal()
+        .read("missing.service", None, None)
+        .expect("journal");
+    assert!(
+        log.iter()
+            .any(|e| e.text.contains("User=no-such-user-here does not exist")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn long_and_unicode_lines_survive_the_journal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "loud.service",
+        config(
+            "loud.service",
+            "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'head -c 1048576 /dev/zero | tr \"\\\\0\" x; echo; echo \"ünï ✓ 日本\"'\n",
+        ),
+    );
+    u.start();
+    until(&u, "done", |s| s.starts == 1 && s.sub == SubState::Dead).await;
+    // Output is read by separate tasks: wait for the last line.
+    let start = std::time::Instant::now();
+    let log = loop {
+        let log = sup
+            .journal()
+            .read("loud.service", None, None)
+            .expect("journal");
+        if log.iter().any(|e| e.text == "ünï ✓ 日本") {
+            break log;
+        }
+        assert!(start.elapsed() < LIMIT, "the last line never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        log.iter()
+            .any(|e| e.text.len() == 1 << 20 && e.text.bytes().all(|b| b == b'x'))
+    );
+    let last = sup
+        .journal()
+        .read("loud.service", Some(1), None)
+        .expect("tail");
+    assert_eq!(last.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_units_leave_no_process_or_fd_behind() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let fds = || {
+        std::fs::read_dir("/proc/self/fd")
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let before = fds();
+    let units: Vec<UnitHandle> = (0..200)
+        .map(|i| {
+            let name = format!("u{i}.service");
+            sup.supervise(
+                &name,
+                config(&name, "[Service]\nExecStart=/bin/sleep 600\n"),
+            )
+        })
+        .collect();
+    for u in &units {
+        u.start();
+    }
+    let mut pids = Vec::new();
+    for u in &units {
+        pids.push(until(u, "running", running).await.main_pid.expect("pid"));
+    }
+    for u in &units {
+        u.stop();
+    }
+    for u in &units {
+        until(u, "dead", |s| s.sub == SubState::Dead).await;
+    }
+    assert!(pids.iter().all(|&p| !pid_alive(p)), "every process stopped");
+    // Pipe readers finish shortly after their processes.
+    let mut after = fds();
+    for _ in 0..100 {
+        if after <= before + 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        after = fds();
+    }
+    assert!(after <= before + 2, "fds before {before}, after {after}");
+}
