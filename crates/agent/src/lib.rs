@@ -29,6 +29,7 @@
 
 pub mod error;
 pub mod journal;
+pub mod machine;
 pub mod supervisor;
 
 pub use error::AgentError;

@@ -181,6 +181,8 @@ impl UnitHandle {
 pub struct Supervisor {
     journal: Journal,
     runtime_dir: PathBuf,
+    /// Read instead of `/etc/environment` when the host has none.
+    environment_file: Option<PathBuf>,
     /// Variables every unit gets (machine facts).
     env: Vec<(String, String)>,
 }
@@ -206,8 +208,16 @@ impl Supervisor {
         Supervisor {
             journal,
             runtime_dir: runtime_dir.into(),
+            environment_file: None,
             env,
         }
+    }
+
+    /// Units reading `EnvironmentFile=/etc/environment` get `path` when the
+    /// host has no `/etc/environment` (see [`crate::machine`]).
+    pub fn with_environment_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.environment_file = Some(path.into());
+        self
     }
 
     /// The journal.
@@ -345,7 +355,11 @@ impl Run {
     fn environment(&self, main_pid: Option<u32>) -> Result<Vec<(String, String)>, String> {
         let mut env: Vec<(String, String)> = self.sup.env.clone();
         for f in &self.config.environment_files {
-            match std::fs::read_to_string(&f.path) {
+            let path = match &self.sup.environment_file {
+                Some(generated) => crate::machine::map_environment_file(&f.path, generated),
+                None => PathBuf::from(&f.path),
+            };
+            match std::fs::read_to_string(&path) {
                 Ok(text) => {
                     let vars = flotta_unit_spec::exec::parse_environment_file(&text)
                         .map_err(|e| format!("EnvironmentFile={}: {e}", f.path))?;
