@@ -195,6 +195,8 @@ enum Ending {
     Signal(i32),
     Timeout,
     Resources,
+    /// An adopted main process ended; its status went to the old agent.
+    Lost,
 }
 
 impl Supervisor {
@@ -283,9 +285,22 @@ impl Run {
     }
 
     async fn lifecycle(mut self) {
-        while let Some(req) = self.requests.recv().await {
-            if req != Request::Start {
-                continue;
+        // A unit an earlier agent left running is adopted, not restarted.
+        let mut after_adoption = self.adopt().await;
+        if self.requests.is_closed() {
+            return;
+        }
+        loop {
+            let restart_now = match after_adoption.take() {
+                Some(Some(e)) => self.wants_restart(e),
+                _ => false,
+            };
+            if !restart_now {
+                match self.requests.recv().await {
+                    Some(Request::Start) => {}
+                    Some(Request::Stop) => continue,
+                    None => return,
+                }
             }
             // Start, and restart while the policy says so.
             loop {
@@ -297,6 +312,9 @@ impl Run {
                     break;
                 }
                 let ending = self.run_once().await;
+                if self.requests.is_closed() {
+                    return;
+                }
                 let restart = match ending {
                     None => false, // stopped on request
                     Some(e) => self.wants_restart(e),
@@ -316,6 +334,69 @@ impl Run {
                 }
             }
         }
+    }
+
+    fn record_path(&self) -> PathBuf {
+        self.sup
+            .runtime_dir
+            .join(format!("{}.state.json", self.unit))
+    }
+
+    /// Notes the running main process, so a restarted agent can adopt it.
+    fn save_record(&self, pgid: u32, main_pid: u32) {
+        let record = serde_json::json!({
+            "pgid": pgid,
+            "main_pid": main_pid,
+            "starttime": proc_starttime(main_pid),
+        });
+        let path = self.record_path();
+        let tmp = path.with_extension("tmp");
+        let written = std::fs::create_dir_all(&self.sup.runtime_dir)
+            .and_then(|()| std::fs::write(&tmp, record.to_string()))
+            .and_then(|()| std::fs::rename(&tmp, &path));
+        if let Err(e) = written {
+            self.log(&format!("cannot record the main process: {e}"));
+        }
+    }
+
+    fn drop_record(&self) {
+        let _ = std::fs::remove_file(self.record_path());
+    }
+
+    /// Adopts a main process an earlier agent started, if it still runs (same
+    /// pid and start time). Returns how the adopted run ended (`Some(None)`
+    /// when stopped on request), or `None` when there was nothing to adopt.
+    async fn adopt(&mut self) -> Option<Option<Ending>> {
+        let text = std::fs::read_to_string(self.record_path()).ok()?;
+        let record: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let field = |k: &str| record.get(k).and_then(serde_json::Value::as_u64);
+        let (pgid, main_pid) = (
+            u32::try_from(field("pgid")?).ok()?,
+            u32::try_from(field("main_pid")?).ok()?,
+        );
+        let same = pid_alive(main_pid)
+            && proc_starttime(main_pid).is_some()
+            && proc_starttime(main_pid) == field("starttime");
+        let env = self.environment(None).unwrap_or_default();
+        self.status.send_modify(|s| s.starts = 1);
+        if !same {
+            self.drop_record();
+            self.log("the main process ended while the agent was away");
+            self.record(Ending::Lost);
+            self.stop_post(&env).await;
+            self.set(ActiveState::Failed, SubState::Failed);
+            return Some(Some(Ending::Lost));
+        }
+        self.log(&format!("adopted running main process {main_pid}"));
+        self.status.send_modify(|s| s.main_pid = Some(main_pid));
+        self.set(ActiveState::Active, SubState::Running);
+        let _tails = self.tail_output();
+        let mut main = Main {
+            child: None,
+            pid: main_pid,
+            adopted: true,
+        };
+        Some(self.running(pgid, &mut main, &env).await)
     }
 
     fn start_limited(&mut self) -> bool {
@@ -340,6 +421,7 @@ impl Run {
 
     fn wants_restart(&self, e: Ending) -> bool {
         let clean = e == Ending::Clean;
+        // An exit we could not see is treated as a failure.
         let signal = matches!(e, Ending::Signal(_));
         let timeout = e == Ending::Timeout;
         match self.config.restart {
@@ -552,6 +634,7 @@ impl Run {
                 Ending::Signal(_) => "signal",
                 Ending::Timeout => "timeout",
                 Ending::Resources => "resources",
+                Ending::Lost => "exit-unknown",
             }
             .into();
         });
@@ -634,6 +717,21 @@ impl Run {
                 return Some(self.fail(Ending::Resources, None).await);
             }
         };
+        // The main process writes to files, not pipes: it must outlive an
+        // agent that is killed (a broken pipe would kill it with SIGPIPE).
+        match (
+            self.output_file(Stream::Stdout),
+            self.output_file(Stream::Stderr),
+        ) {
+            (Ok(out), Ok(err)) => {
+                c.stdout(Stdio::from(out)).stderr(Stdio::from(err));
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                self.log(&format!("ExecStart: cannot open the output files: {e}"));
+                return Some(self.fail(Ending::Resources, None).await);
+            }
+        }
+        let _tails = self.tail_output();
         let mut child = match c.kill_on_drop(false).spawn() {
             Ok(ch) => ch,
             Err(e) => {
@@ -641,7 +739,6 @@ impl Run {
                 return Some(self.fail(Ending::Resources, None).await);
             }
         };
-        self.capture(&mut child);
         let pgid = child.id().unwrap_or(0);
         self.status.send_modify(|s| s.main_pid = Some(pgid));
         // Type=forking: the parent exits once the daemon runs; the daemon is
@@ -692,34 +789,58 @@ impl Run {
             }
         }
         self.set(ActiveState::Active, SubState::Running);
-        // Running: until the main process exits or a stop arrives.
-        let forking = self.config.service_type == ServiceType::Forking;
+        let main_pid = self.status.borrow().main_pid.unwrap_or(pgid);
+        self.save_record(pgid, main_pid);
+        let mut main = Main {
+            child: (self.config.service_type != ServiceType::Forking).then_some(child),
+            pid: main_pid,
+            adopted: false,
+        };
+        self.running(pgid, &mut main, &env).await
+    }
+
+    /// Watches a running unit until its main process exits or a stop
+    /// arrives (`None`).
+    async fn running(
+        &mut self,
+        pgid: u32,
+        main: &mut Main,
+        env: &[(String, String)],
+    ) -> Option<Ending> {
+        let forking = main.child.is_none();
         let exited = loop {
             tokio::select! {
-                status = child.wait(), if !forking => {
-                    break status.map_or(Ending::Resources, |s| self.judge(s, true));
+                status = main.wait(), if !forking => {
+                    break status.map_or(Ending::Lost, |s| self.judge(s, true));
                 }
-                () = tokio::time::sleep(Duration::from_millis(200)), if forking => {
+                () = tokio::time::sleep(Duration::from_millis(100)), if forking => {
                     if !group_alive(pgid) {
-                        break Ending::Clean;
+                        // A daemon's exit status goes to its parent, not to us.
+                        break if main.adopted { Ending::Lost } else { Ending::Clean };
                     }
                 }
                 req = self.requests.recv() => {
                     match req {
                         Some(Request::Start) => continue,
-                        Some(Request::Stop) | None => {
-                            self.stop(pgid, &env, &mut child).await;
+                        Some(Request::Stop) => {
+                            self.stop(pgid, env, main).await;
+                            self.drop_record();
                             return None;
                         }
+                        // Nobody controls the unit any more (the agent is
+                        // going away): it keeps running, for the next agent
+                        // to adopt.
+                        None => return None,
                     }
                 }
             }
         };
+        self.drop_record();
         self.log(&format!("main process exited: {exited:?}"));
         self.record(exited);
         // Whatever the main process left behind goes too.
         self.kill_rest(pgid).await;
-        self.stop_post(&env).await;
+        self.stop_post(env).await;
         let active = if exited == Ending::Clean {
             ActiveState::Inactive
         } else {
@@ -758,13 +879,13 @@ impl Run {
 
     /// Stops a running unit: ExecStop, KillSignal to the group, SIGKILL after
     /// TimeoutStopSec, ExecStopPost.
-    async fn stop(&mut self, pgid: u32, env: &[(String, String)], child: &mut Child) {
+    async fn stop(&mut self, pgid: u32, env: &[(String, String)], main: &mut Main) {
         let timeout = limit(self.config.timeout_stop);
-        let main = self.status.borrow().main_pid;
+        let main_pid = self.status.borrow().main_pid;
         self.set(ActiveState::Deactivating, SubState::Stop);
         let env_stop = {
             let mut e = env.to_vec();
-            if let Some(pid) = main {
+            if let Some(pid) = main_pid {
                 e.push(("MAINPID".into(), pid.to_string()));
             }
             e
@@ -777,14 +898,14 @@ impl Run {
         match self.config.kill_mode {
             KillMode::ControlGroup => kill_group(pgid, sig),
             KillMode::Mixed | KillMode::Process => {
-                if let Some(pid) = main {
+                if let Some(pid) = main_pid {
                     let _ = nsig::kill(Pid::from_raw(pid as i32), sig);
                 }
             }
             KillMode::None => {}
         }
         let deadline = timeout.map(|t| Instant::now() + t);
-        let gone = wait_gone(pgid, child, deadline, self.config.kill_mode).await;
+        let gone = wait_gone(pgid, main, deadline, self.config.kill_mode).await;
         if !gone {
             self.set(ActiveState::Deactivating, SubState::StopSigkill);
             self.log("stop timed out; sending SIGKILL");
@@ -793,13 +914,13 @@ impl Run {
             }
             wait_gone(
                 pgid,
-                child,
+                main,
                 Some(Instant::now() + Duration::from_secs(5)),
                 self.config.kill_mode,
             )
             .await;
         }
-        if let Ok(Some(status)) = child.try_wait() {
+        if let Some(Some(status)) = main.try_done() {
             self.record(self.judge(status, true));
         }
         self.status.send_modify(|s| s.main_pid = None);
@@ -825,6 +946,76 @@ impl Run {
         }
     }
 
+    fn output_path(&self, stream: Stream) -> PathBuf {
+        let ext = if stream == Stream::Stderr {
+            "stderr"
+        } else {
+            "stdout"
+        };
+        self.sup.runtime_dir.join(format!("{}.{ext}", self.unit))
+    }
+
+    fn output_file(&self, stream: Stream) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(&self.sup.runtime_dir)?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.output_path(stream))
+    }
+
+    /// Copies new lines of the main process's output files into the journal
+    /// until the returned guard is dropped (then drains what is left).
+    fn tail_output(&self) -> TailGuard {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for stream in [Stream::Stdout, Stream::Stderr] {
+            let path = self.output_path(stream);
+            let offset_path = path.with_extension(format!(
+                "{}.offset",
+                path.extension().and_then(|e| e.to_str()).unwrap_or("out")
+            ));
+            let journal = self.sup.journal.clone();
+            let unit = self.unit.clone();
+            let done = std::sync::Arc::clone(&done);
+            // Decided now, before the process can write: where earlier output
+            // was read up to, else the file's current end.
+            let mut offset: u64 = std::fs::read_to_string(&offset_path)
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+                .or_else(|| std::fs::metadata(&path).ok().map(|m| m.len()))
+                .unwrap_or(0);
+            tokio::spawn(async move {
+                let mut partial: Vec<u8> = Vec::new();
+                loop {
+                    let finished = done.load(std::sync::atomic::Ordering::Acquire);
+                    let chunk = read_from(&path, offset).unwrap_or_default();
+                    if chunk.is_empty() {
+                        if finished {
+                            if !partial.is_empty() {
+                                let _ = journal.append(
+                                    &unit,
+                                    stream,
+                                    &String::from_utf8_lossy(&partial),
+                                );
+                            }
+                            return;
+                        }
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                    offset += chunk.len() as u64;
+                    partial.extend_from_slice(&chunk);
+                    while let Some(nl) = partial.iter().position(|&b| b == b'\n') {
+                        let line: Vec<u8> = partial.drain(..=nl).collect();
+                        let text = String::from_utf8_lossy(&line[..line.len() - 1]);
+                        let _ = journal.append(&unit, stream, text.trim_end_matches('\r'));
+                    }
+                    let _ = std::fs::write(&offset_path, offset.to_string());
+                }
+            });
+        }
+        TailGuard(done)
+    }
+
     fn notify_socket(&self) -> std::io::Result<(PathBuf, tokio::net::UnixDatagram)> {
         std::fs::create_dir_all(&self.sup.runtime_dir)?;
         let path = self.sup.runtime_dir.join(format!("{}.notify", self.unit));
@@ -832,6 +1023,73 @@ impl Run {
         let sock = tokio::net::UnixDatagram::bind(&path)?;
         Ok((path, sock))
     }
+}
+
+/// Ends the output tails when dropped.
+struct TailGuard(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for TailGuard {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// Bytes of `path` from `offset` to its end (at most 8 MiB per call).
+fn read_from(path: &std::path::Path, offset: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut buf = Vec::new();
+    f.take(8 << 20).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// A process's start time in clock ticks since boot (`/proc/PID/stat`
+/// field 22): with the pid, it tells a process from a later one that reused
+/// the pid.
+fn proc_starttime(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split(' ').nth(19)?.parse().ok()
+}
+
+/// The main process: our child, or one adopted from an earlier agent.
+struct Main {
+    child: Option<Child>,
+    pid: u32,
+    /// Started by an earlier agent: no exit status will reach us.
+    adopted: bool,
+}
+
+impl Main {
+    /// Waits for the exit; `None` when the status cannot be known.
+    async fn wait(&mut self) -> Option<ExitStatus> {
+        match &mut self.child {
+            Some(c) => c.wait().await.ok(),
+            None => {
+                while pid_alive(self.pid) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                None
+            }
+        }
+    }
+
+    /// `Some(status)` once exited.
+    fn try_done(&mut self) -> Option<Option<ExitStatus>> {
+        match &mut self.child {
+            Some(c) => match c.try_wait() {
+                Ok(Some(s)) => Some(Some(s)),
+                Ok(None) => None,
+                Err(_) => Some(None),
+            },
+            None => (!pid_alive(self.pid)).then_some(None),
+        }
+    }
+}
+
+fn pid_alive(pid: u32) -> bool {
+    proc_stat(pid).is_some_and(|(state, _)| state != 'Z')
 }
 
 fn json_name<T: Serialize>(v: T) -> String {
@@ -886,14 +1144,9 @@ fn proc_stat(pid: u32) -> Option<(char, u32)> {
     Some((state, pgrp))
 }
 
-async fn wait_gone(
-    pgid: u32,
-    child: &mut Child,
-    deadline: Option<Instant>,
-    mode: KillMode,
-) -> bool {
+async fn wait_gone(pgid: u32, main: &mut Main, deadline: Option<Instant>, mode: KillMode) -> bool {
     loop {
-        let main_done = !matches!(child.try_wait(), Ok(None));
+        let main_done = main.try_done().is_some();
         let group_done = mode != KillMode::ControlGroup || !group_alive(pgid);
         if main_done && group_done {
             return true;

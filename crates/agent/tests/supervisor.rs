@@ -372,3 +372,80 @@ async fn two_hundred_units_leave_no_process_or_fd_behind() {
     }
     assert!(after <= before + 2, "fds before {before}, after {after}");
 }
+
+/// The agent "dies" (its runtime is torn down without stopping anything),
+/// and a new one on the same state dir adopts the unit: same pid, output
+/// still journaled, stop still works. A unit that died meanwhile is handled
+/// per `Restart=`.
+#[test]
+fn a_restarted_agent_adopts_running_units() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let ticking = "[Service]\nExecStart=/bin/sh -c 'while :; do echo tick; sleep 0.05; done'\n";
+    let always = "[Service]\nExecStart=/bin/sleep 600\nRestart=always\nRestartSec=10ms\n";
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (pid, doomed) = rt.block_on(async {
+        let sup = supervisor(dir.path());
+        let u = sup.supervise("app.service", config("app.service", ticking));
+        let v = sup.supervise("doomed.service", config("doomed.service", always));
+        u.start();
+        v.start();
+        let pid = until(&u, "running", running).await.main_pid.expect("pid");
+        let doomed = until(&v, "running", running).await.main_pid.expect("pid");
+        (pid, doomed)
+    });
+    rt.shutdown_background();
+    assert!(pid_alive(pid), "the unit outlives its agent");
+    // While no agent runs, one unit dies.
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &doomed.to_string()])
+        .status();
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let sup = supervisor(dir.path());
+        let u = sup.supervise("app.service", config("app.service", ticking));
+        let v = sup.supervise("doomed.service", config("doomed.service", always));
+        let s = until(&u, "adopted", running).await;
+        assert_eq!(s.main_pid, Some(pid), "adopted, not restarted");
+        assert_eq!(s.starts, 1);
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_micros() as u64;
+        let start = std::time::Instant::now();
+        while !sup
+            .journal()
+            .read("app.service", None, Some(since))
+            .expect("journal")
+            .iter()
+            .any(|e| e.text == "tick")
+        {
+            if start.elapsed() > LIMIT {
+                let files: Vec<String> = std::fs::read_dir(dir.path().join("run"))
+                    .expect("run dir")
+                    .flatten()
+                    .map(|e| format!("{:?} {:?}", e.file_name(), e.metadata().map(|m| m.len())))
+                    .collect();
+                let log = sup
+                    .journal()
+                    .read("app.service", Some(5), None)
+                    .expect("journal");
+                panic!("output after adoption never reached the journal: {files:?} {log:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let r = until(&v, "restarted", |s| {
+            running(s) && s.main_pid != Some(doomed)
+        })
+        .await;
+        assert!(
+            r.starts >= 2,
+            "the dead unit was started again per Restart=always: {r:?}"
+        );
+        u.stop();
+        v.stop();
+        until(&u, "dead", |s| s.sub == SubState::Dead).await;
+        until(&v, "dead", |s| s.sub == SubState::Dead).await;
+        assert!(!pid_alive(pid), "an adopted unit still stops");
+    });
+}
