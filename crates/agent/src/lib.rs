@@ -27,6 +27,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod agent;
 pub mod error;
 pub mod journal;
 pub mod machine;

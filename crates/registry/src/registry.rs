@@ -376,6 +376,16 @@ impl<B: KvBackend> Registry<B> {
             .await
     }
 
+    /// Removes a unit's state on a machine (the unit left it).
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn delete_unit_state(&self, unit: &str, machine: &str) -> Result<bool> {
+        check_segment("unit name", unit)?;
+        let key = self.key("states", &format!("{unit}/{machine}"));
+        self.backend.delete(&key, Condition::Always).await
+    }
+
     /// Every reported unit state.
     ///
     /// # Errors

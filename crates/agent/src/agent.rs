@@ -1,0 +1,424 @@
+//! The agent loop: one machine's duties toward the registry.
+//!
+//! Registers the machine under a lease and keeps it alive; runs the units
+//! assigned to it (`loaded`: known, not running; `launched`: running);
+//! publishes their states; registers `[X-Flotta] Service=` endpoints once a
+//! unit runs (and passes its `HealthCheck=`), and deregisters them *before*
+//! stopping the unit, waiting `DrainSec=` so balancers stop sending first.
+//! A machine that dies takes its endpoints with it when the lease expires.
+//!
+//! The loop reconciles on a short period (`AgentOptions::period`) from
+//! listings rather than watches: simple, and it converges after any missed
+//! event by construction.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use flotta_registry::kv::KvBackend;
+use flotta_registry::model::{Endpoint, Machine, TargetState, UnitState};
+use flotta_registry::{LeaseId, Registry};
+use flotta_unit_spec::flotta_options::{EndpointSpec, FlottaOptions};
+use flotta_unit_spec::name::UnitName;
+use flotta_unit_spec::service::ServiceConfig;
+use flotta_unit_spec::specifier::SpecifierContext;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::time::Instant;
+
+use crate::error::AgentError;
+use crate::journal::Journal;
+use crate::machine::MachineIdentity;
+use crate::supervisor::{ActiveState, SubState, Supervisor, UnitHandle};
+
+/// How the agent runs.
+#[derive(Debug, Clone)]
+pub struct AgentOptions {
+    /// Who this machine is.
+    pub identity: MachineIdentity,
+    /// The machine's lease; it expires this long after the agent stops renewing.
+    pub lease_ttl: Duration,
+    /// Supervisor state, output files, journal.
+    pub state_dir: PathBuf,
+    /// Time between reconciliations.
+    pub period: Duration,
+}
+
+/// A unit this agent runs.
+struct Managed {
+    handle: UnitHandle,
+    hash: String,
+    endpoint: Option<EndpointSpec>,
+    registered: bool,
+    healthy_since: Option<Instant>,
+    last_check: Option<Instant>,
+    published: Option<(ActiveState, SubState, Option<u32>)>,
+}
+
+/// One machine's agent.
+pub struct Agent<B> {
+    registry: Registry<B>,
+    supervisor: Supervisor,
+    options: AgentOptions,
+    lease: Option<LeaseId>,
+    renewed: Option<Instant>,
+    units: BTreeMap<String, Managed>,
+}
+
+impl<B> std::fmt::Debug for Agent<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Agent")
+            .field("machine", &self.options.identity.id)
+            .field("units", &self.units.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+fn json_name<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
+    /// An agent for `registry`.
+    ///
+    /// # Errors
+    /// The state directory cannot be prepared.
+    pub fn new(registry: Registry<B>, options: AgentOptions) -> Result<Self, AgentError> {
+        let journal = Journal::open(options.state_dir.join("journal"), 8 << 20)?;
+        let env_file = options
+            .identity
+            .write_environment_file(&options.state_dir)?;
+        let supervisor = Supervisor::new(
+            journal,
+            options.state_dir.join("units"),
+            options.identity.environment(),
+        )
+        .with_environment_file(env_file);
+        Ok(Agent {
+            registry,
+            supervisor,
+            options,
+            lease: None,
+            renewed: None,
+            units: BTreeMap::new(),
+        })
+    }
+
+    /// The supervisor (journal access, for status commands).
+    pub fn supervisor(&self) -> &Supervisor {
+        &self.supervisor
+    }
+
+    /// Runs until `shutdown` completes; units keep running after (the next
+    /// agent adopts them).
+    ///
+    /// # Errors
+    /// Only the first registration; later registry failures are retried.
+    pub async fn run(
+        mut self,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> Result<(), AgentError> {
+        self.register().await?;
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return Ok(()),
+                () = tokio::time::sleep(self.options.period) => {}
+            }
+            if let Err(e) = self.tick().await {
+                tracing::warn!(machine = %self.options.identity.id, "reconcile: {e}");
+            }
+        }
+    }
+
+    async fn register(&mut self) -> Result<(), AgentError> {
+        let id = &self.options.identity;
+        let machine = Machine {
+            id: id.id.clone(),
+            public_ip: id.public_ip.clone().unwrap_or_default(),
+            hostname: id.hostname.clone(),
+            metadata: id
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), vec![v.clone()]))
+                .collect(),
+            ..Machine::default()
+        };
+        let lease = self
+            .registry
+            .register_machine(&machine, self.options.lease_ttl)
+            .await
+            .map_err(|e| registry_error("registering the machine", &e))?;
+        self.lease = Some(lease);
+        self.renewed = Some(Instant::now());
+        Ok(())
+    }
+
+    /// One reconciliation: lease, assignments, states, endpoints.
+    ///
+    /// # Errors
+    /// Registry failures (the next tick tries again).
+    pub async fn tick(&mut self) -> Result<(), AgentError> {
+        self.keep_lease().await?;
+        let me = self.options.identity.id.clone();
+        let assigned = self
+            .registry
+            .assignments()
+            .await
+            .map_err(|e| registry_error("listing assignments", &e))?;
+        let mut wanted: BTreeMap<String, (flotta_registry::model::Unit, TargetState)> =
+            BTreeMap::new();
+        for a in assigned.items.iter().filter(|a| a.machine == me) {
+            let Some(unit) = self
+                .registry
+                .unit(&a.unit)
+                .await
+                .map_err(|e| registry_error("reading a unit", &e))?
+            else {
+                continue;
+            };
+            if unit.target_state != TargetState::Inactive {
+                let target = unit.target_state;
+                wanted.insert(a.unit.clone(), (unit, target));
+            }
+        }
+        // Leaving units: endpoint first, drain, then stop.
+        let leaving: Vec<String> = self
+            .units
+            .keys()
+            .filter(|n| !wanted.contains_key(*n))
+            .cloned()
+            .collect();
+        for name in leaving {
+            if let Some(m) = self.units.remove(&name) {
+                self.retire(&name, m).await;
+            }
+        }
+        for (name, (unit, target)) in wanted {
+            if !self.units.contains_key(&name) {
+                self.adopt_unit(&name, &unit);
+            }
+            if let Some(m) = self.units.get(&name) {
+                match target {
+                    TargetState::Launched => m.handle.start(),
+                    _ => m.handle.stop(),
+                }
+            }
+        }
+        self.publish().await
+    }
+
+    async fn keep_lease(&mut self) -> Result<(), AgentError> {
+        let Some(lease) = self.lease else {
+            return self.register().await;
+        };
+        let due = self
+            .renewed
+            .is_none_or(|t| t.elapsed() >= self.options.lease_ttl / 3);
+        if !due {
+            return Ok(());
+        }
+        match self.registry.keep_alive(lease).await {
+            Ok(_) => {
+                self.renewed = Some(Instant::now());
+                Ok(())
+            }
+            Err(e) => {
+                // The lease is gone: endpoints and states under it went with
+                // it. Register again before claiming anything.
+                tracing::warn!("lost the machine lease ({e}); registering again");
+                self.lease = None;
+                for m in self.units.values_mut() {
+                    m.registered = false;
+                    m.published = None;
+                }
+                self.register().await
+            }
+        }
+    }
+
+    fn adopt_unit(&mut self, name: &str, unit: &flotta_registry::model::Unit) {
+        let parsed = (|| -> Result<(ServiceConfig, Option<EndpointSpec>), String> {
+            let file = unit.unit_file().map_err(|e| e.to_string())?;
+            let uname = UnitName::parse(name).map_err(|e| e.to_string())?;
+            let ctx =
+                SpecifierContext::for_unit(&uname).hostname(self.options.identity.hostname.clone());
+            let config = ServiceConfig::from_unit(&file, &ctx).map_err(|e| e.to_string())?;
+            let flotta =
+                FlottaOptions::from_unit(&file, Some(&uname)).map_err(|e| e.to_string())?;
+            Ok((config, flotta.endpoint))
+        })();
+        let (config, endpoint) = match parsed {
+            Ok(p) => p,
+            Err(why) => {
+                let _ = self.supervisor.journal().append(
+                    name,
+                    crate::journal::Stream::Agent,
+                    &format!("cannot run: {why}"),
+                );
+                (ServiceConfig::default(), None)
+            }
+        };
+        let handle = self.supervisor.supervise(name, config);
+        self.units.insert(
+            name.to_owned(),
+            Managed {
+                handle,
+                hash: unit.hash.clone(),
+                endpoint,
+                registered: false,
+                healthy_since: None,
+                last_check: None,
+                published: None,
+            },
+        );
+    }
+
+    async fn retire(&mut self, name: &str, m: Managed) {
+        if m.registered
+            && let Some(spec) = &m.endpoint
+        {
+            let _ = self.registry.delete_endpoint(&spec.service, name).await;
+            tokio::time::sleep(spec.drain).await;
+        }
+        m.handle.stop();
+        let _ = m
+            .handle
+            .wait_until(Duration::from_secs(120), |s| {
+                matches!(s.active, ActiveState::Inactive | ActiveState::Failed)
+            })
+            .await;
+        let _ = self
+            .registry
+            .delete_unit_state(name, &self.options.identity.id)
+            .await;
+    }
+
+    fn endpoint(&self, name: &str, spec: &EndpointSpec) -> Endpoint {
+        Endpoint {
+            service: spec.service.clone(),
+            id: name.to_owned(),
+            address: spec
+                .address
+                .clone()
+                .or_else(|| self.options.identity.public_ip.clone())
+                .unwrap_or_else(|| "127.0.0.1".into()),
+            port: spec.port,
+            unit: name.to_owned(),
+            machine: self.options.identity.id.clone(),
+            tags: spec.tags.clone(),
+            weight: Some(u32::from(spec.weight)),
+            backup: spec.backup,
+        }
+    }
+
+    async fn publish(&mut self) -> Result<(), AgentError> {
+        let Some(lease) = self.lease else {
+            return Ok(());
+        };
+        let me = self.options.identity.id.clone();
+        let names: Vec<String> = self.units.keys().cloned().collect();
+        for name in names {
+            let Some(m) = self.units.get(&name) else {
+                continue;
+            };
+            let s = m.handle.status();
+            let now = (s.active, s.sub, s.main_pid);
+            if m.published != Some(now) {
+                let state = UnitState {
+                    unit: name.clone(),
+                    machine: me.clone(),
+                    load_state: "loaded".into(),
+                    active_state: json_name(s.active),
+                    sub_state: json_name(s.sub),
+                    hash: m.hash.clone(),
+                    since_ms: s.since_us / 1000,
+                    main_pid: s.main_pid,
+                };
+                self.registry
+                    .put_unit_state(&state, lease)
+                    .await
+                    .map_err(|e| registry_error("publishing a unit state", &e))?;
+                if let Some(m) = self.units.get_mut(&name) {
+                    m.published = Some(now);
+                }
+            }
+            let Some(spec) = self.units.get(&name).and_then(|m| m.endpoint.clone()) else {
+                continue;
+            };
+            let running = s.active == ActiveState::Active && s.sub == SubState::Running;
+            let registered = self.units.get(&name).is_some_and(|m| m.registered);
+            if running && !registered && self.healthy(&name, &spec).await {
+                let ep = self.endpoint(&name, &spec);
+                self.registry
+                    .put_endpoint(&ep, lease)
+                    .await
+                    .map_err(|e| registry_error("registering an endpoint", &e))?;
+                if let Some(m) = self.units.get_mut(&name) {
+                    m.registered = true;
+                }
+            } else if !running && registered {
+                let _ = self.registry.delete_endpoint(&spec.service, &name).await;
+                if let Some(m) = self.units.get_mut(&name) {
+                    m.registered = false;
+                    m.healthy_since = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the unit's `HealthCheck=` passes (always, without one).
+    async fn healthy(&mut self, name: &str, spec: &EndpointSpec) -> bool {
+        let Some(url) = &spec.health_check else {
+            return true;
+        };
+        let Some(m) = self.units.get_mut(name) else {
+            return false;
+        };
+        if m.last_check
+            .is_some_and(|t| t.elapsed() < spec.health_check_interval)
+        {
+            return false;
+        }
+        m.last_check = Some(Instant::now());
+        let ok = http_ok(url).await;
+        if ok {
+            m.healthy_since.get_or_insert_with(Instant::now);
+        }
+        ok
+    }
+}
+
+/// `GET url` answers 2xx or 3xx within two seconds (plain `http://` only).
+async fn http_ok(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
+    let probe = async {
+        let mut s = tokio::net::TcpStream::connect(authority).await.ok()?;
+        let req =
+            format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\nUser-Agent: flotta-agent\r\n\r\n");
+        s.write_all(req.as_bytes()).await.ok()?;
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).await.ok()?;
+        Some(head.starts_with(b"HTTP/1.") && matches!(head[9], b'2' | b'3'))
+    };
+    tokio::time::timeout(Duration::from_secs(2), probe)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false)
+}
+
+fn registry_error(what: &str, e: &flotta_registry::RegistryError) -> AgentError {
+    AgentError::Io {
+        what: what.to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
