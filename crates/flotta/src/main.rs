@@ -29,6 +29,9 @@ enum Command {
     Unit(cmd::unit::UnitCommand),
     /// Plan where units would run on a described cluster, and explain why not.
     Plan(cmd::plan::PlanArgs),
+    /// Run this machine's units: register it, run what is assigned to it,
+    /// report states and endpoints (units survive an agent restart).
+    Agent(cmd::agent::AgentArgs),
     /// Keep a load balancer following the registry: the built-in proxy
     /// (`--listen`) or external balancers' config files (`--config`).
     Balance(cmd::balance::BalanceArgs),
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(&args),
         Command::Plugin(command) => command.run(),
         Command::Balance(args) => cmd::balance::run(&args),
+        Command::Agent(args) => cmd::agent::run(&args),
     };
     match result {
         Ok(code) => code,
