@@ -36,6 +36,8 @@ pub enum ActiveState {
     Inactive,
     /// Starting.
     Activating,
+    /// Running `ExecReload=`.
+    Reloading,
     /// Running (or done, for a oneshot that stays).
     Active,
     /// Stopping.
@@ -58,6 +60,8 @@ pub enum SubState {
     StartPost,
     /// The main process runs.
     Running,
+    /// Running `ExecReload=`.
+    Reload,
     /// The main process exited and the unit stays active.
     Exited,
     /// Running `ExecStop`.
@@ -125,6 +129,7 @@ fn now_us() -> u64 {
 enum Request {
     Start,
     Stop,
+    Reload,
 }
 
 /// Controls one supervised unit.
@@ -143,6 +148,11 @@ impl UnitHandle {
     /// Asks the unit to stop.
     pub fn stop(&self) {
         let _ = self.requests.send(Request::Stop);
+    }
+
+    /// Runs `ExecReload=` (with `$MAINPID`) while the unit runs.
+    pub fn reload(&self) {
+        let _ = self.requests.send(Request::Reload);
     }
 
     /// The current status.
@@ -298,7 +308,7 @@ impl Run {
             if !restart_now {
                 match self.requests.recv().await {
                     Some(Request::Start) => {}
-                    Some(Request::Stop) => continue,
+                    Some(Request::Stop | Request::Reload) => continue,
                     None => return,
                 }
             }
@@ -788,9 +798,11 @@ impl Run {
                 return Some(self.fail(e, Some(pgid)).await);
             }
         }
-        self.set(ActiveState::Active, SubState::Running);
+        // Recorded before anyone can see `running`: an agent that dies right
+        // after still leaves what the next one needs to adopt the unit.
         let main_pid = self.status.borrow().main_pid.unwrap_or(pgid);
         self.save_record(pgid, main_pid);
+        self.set(ActiveState::Active, SubState::Running);
         let mut main = Main {
             child: (self.config.service_type != ServiceType::Forking).then_some(child),
             pid: main_pid,
@@ -822,6 +834,10 @@ impl Run {
                 req = self.requests.recv() => {
                     match req {
                         Some(Request::Start) => continue,
+                        Some(Request::Reload) => {
+                            self.reload(env).await;
+                            continue;
+                        }
                         Some(Request::Stop) => {
                             self.stop(pgid, env, main).await;
                             self.drop_record();
@@ -875,6 +891,25 @@ impl Run {
         for cmd in &self.config.exec_stop_post {
             let _ = self.control("ExecStopPost", cmd, env, timeout).await;
         }
+    }
+
+    /// `ExecReload=`, in order, with `$MAINPID`; the unit stays running.
+    async fn reload(&self, env: &[(String, String)]) {
+        let mut env = env.to_vec();
+        if let Some(pid) = self.status.borrow().main_pid {
+            env.push(("MAINPID".into(), pid.to_string()));
+        }
+        self.set(ActiveState::Reloading, SubState::Reload);
+        for cmd in &self.config.exec_reload {
+            if self
+                .control("ExecReload", cmd, &env, limit(self.config.timeout_start))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        self.set(ActiveState::Active, SubState::Running);
     }
 
     /// Stops a running unit: ExecStop, KillSignal to the group, SIGKILL after

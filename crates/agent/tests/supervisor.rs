@@ -435,7 +435,7 @@ fn a_restarted_agent_adopts_running_units() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let r = until(&v, "restarted", |s| {
-            running(s) && s.main_pid != Some(doomed)
+            running(s) && s.main_pid.is_some() && s.main_pid != Some(doomed)
         })
         .await;
         assert!(
@@ -448,4 +448,99 @@ fn a_restarted_agent_adopts_running_units() {
         until(&v, "dead", |s| s.sub == SubState::Dead).await;
         assert!(!pid_alive(pid), "an adopted unit still stops");
     });
+}
+
+#[tokio::test]
+async fn environment_files_working_directory_and_success_status() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let env_file = dir.path().join("env");
+    std::fs::write(&env_file, "# comment\nFROM_FILE=yes\nQUOTED=\"a b\"\n").expect("env");
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).expect("mkdir");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nType=oneshot\nEnvironmentFile={}\nEnvironmentFile=-/nonexistent/env\nWorkingDirectory={}\n\
+         SuccessExitStatus=42\nExecStart=/bin/sh -c 'echo \"$FROM_FILE $QUOTED $(pwd)\"; exit 42'\n",
+        env_file.display(),
+        work.display()
+    );
+    let u = sup.supervise("env.service", config("env.service", &text));
+    u.start();
+    let s = until(&u, "done", |s| s.starts == 1 && s.sub == SubState::Dead).await;
+    assert_eq!(s.result, "success", "42 counts as success");
+    wait_line(&sup, "env.service", &format!("yes a b {}", work.display())).await;
+
+    let missing = "[Service]\nEnvironmentFile=/nonexistent/env\nExecStart=/bin/true\n";
+    let u = sup.supervise("noenv.service", config("noenv.service", missing));
+    u.start();
+    let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
+    assert_eq!(s.result, "resources");
+}
+
+#[tokio::test]
+async fn a_slow_start_pre_times_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "slow.service",
+        config(
+            "slow.service",
+            "[Service]\nTimeoutStartSec=200ms\nExecStartPre=/bin/sleep 30\nExecStart=/bin/sleep 30\n",
+        ),
+    );
+    u.start();
+    let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
+    assert_eq!(s.result, "timeout");
+}
+
+#[tokio::test]
+async fn reload_runs_exec_reload_with_mainpid() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "reload.service",
+        config(
+            "reload.service",
+            "[Service]\nExecStart=/bin/sleep 60\nExecReload=/bin/sh -c 'echo reloading $MAINPID'\n",
+        ),
+    );
+    u.start();
+    let pid = until(&u, "running", running).await.main_pid.expect("pid");
+    u.reload();
+    wait_line(&sup, "reload.service", &format!("reloading {pid}")).await;
+    let s = until(&u, "running again", running).await;
+    assert_eq!(s.main_pid, Some(pid), "a reload keeps the process");
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+}
+
+#[tokio::test]
+async fn kill_mode_process_leaves_the_rest_to_the_main_process() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pidfile = dir.path().join("helper.pid");
+    let sup = supervisor(dir.path());
+    // The main process forwards nothing: with KillMode=process only it gets
+    // SIGTERM, and the helper it started is left to finish on its own.
+    let text = format!(
+        "[Service]\nKillMode=process\nExecStart=/bin/sh -c 'sleep 600 & echo $! > {}; echo started; wait'\n",
+        pidfile.display()
+    );
+    let u = sup.supervise("km.service", config("km.service", &text));
+    u.start();
+    until(&u, "running", running).await;
+    wait_line(&sup, "km.service", "started").await;
+    let helper: u32 = std::fs::read_to_string(&pidfile)
+        .expect("pid file")
+        .trim()
+        .parse()
+        .expect("pid");
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    assert!(
+        pid_alive(helper),
+        "KillMode=process spares the other processes"
+    );
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &helper.to_string()])
+        .status();
 }
