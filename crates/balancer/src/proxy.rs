@@ -5,7 +5,9 @@
 //! (weighted) or by least connections among backends that are up. Active
 //! health checks (TCP connect, or an HTTP `GET`) mark backends up and down;
 //! a failed connect ejects a backend for a while and the connection tries
-//! the next one, so a dead backend costs no client a failed request.
+//! the next one, so a dead backend costs no client a failed request. When
+//! checks call every backend down, all are tried anyway (panic mode): a
+//! slow check on a busy machine must not turn into refused clients.
 //! [`ProxyHandle::update`] swaps the backend set atomically: connections
 //! already open to a removed backend run to completion (draining), new ones
 //! never go there.
@@ -124,6 +126,8 @@ pub struct MemberStats {
 struct Shared {
     config: ProxyConfig,
     members: RwLock<Arc<Vec<Arc<Member>>>>,
+    /// Removed backends that may still carry connections.
+    draining: Mutex<Vec<Arc<Member>>>,
     turn: AtomicUsize,
 }
 
@@ -138,11 +142,20 @@ impl Shared {
     fn pick(&self, tried: &[usize]) -> Option<(usize, Arc<Member>)> {
         let members = self.snapshot();
         let now = Instant::now();
-        for backups in [false, true] {
+        // Non-backups, then backups; when checks call everything down (a
+        // slow check is not a dead backend), every untried one (panic mode).
+        for pass in 0..3 {
             let usable: Vec<(usize, &Arc<Member>)> = members
                 .iter()
                 .enumerate()
-                .filter(|(i, m)| m.backend.backup == backups && !tried.contains(i) && m.usable(now))
+                .filter(|(i, m)| {
+                    !tried.contains(i)
+                        && match pass {
+                            0 => !m.backend.backup && m.usable(now),
+                            1 => m.backend.backup && m.usable(now),
+                            _ => true,
+                        }
+                })
                 .collect();
             if usable.is_empty() {
                 continue;
@@ -221,11 +234,30 @@ impl ProxyHandle {
                 ejected_until: Mutex::new(None),
             }));
         }
+        let gone: Vec<Arc<Member>> = old
+            .into_values()
+            .filter(|m| !next.iter().any(|n| Arc::ptr_eq(n, m)))
+            .collect();
         let next = Arc::new(next);
         match self.shared.members.write() {
             Ok(mut m) => *m = next,
             Err(p) => *p.into_inner() = next,
         }
+        if let Ok(mut d) = self.shared.draining.lock() {
+            d.extend(gone);
+        }
+    }
+
+    /// Removed backends that still carry connections: a planned stop waits
+    /// for zero (drain) before stopping the backend.
+    pub fn draining(&self) -> usize {
+        let Ok(mut d) = self.shared.draining.lock() else {
+            return 0;
+        };
+        // Connections hold their backend from the pick to the close; a
+        // member nothing else holds is drained.
+        d.retain(|m| Arc::strong_count(m) > 1 || m.active.load(Ordering::Relaxed) > 0);
+        d.len()
     }
 
     /// Counters per backend, in backend order.
@@ -265,6 +297,7 @@ impl Proxy {
             shared: Arc::new(Shared {
                 config,
                 members: RwLock::new(Arc::new(Vec::new())),
+                draining: Mutex::new(Vec::new()),
                 turn: AtomicUsize::new(0),
             }),
         })
@@ -348,6 +381,7 @@ async fn relay(shared: Arc<Shared>, mut client: TcpStream) {
             Ok(Err(e)) => tracing::debug!(backend = %member.backend.id, "connect failed: {e}"),
             Err(_) => tracing::debug!(backend = %member.backend.id, "connect timed out"),
         }
+        member.active.fetch_sub(1, Ordering::Relaxed);
         member.eject(Instant::now() + shared.config.eject_for);
     }
     tracing::warn!("no backend could take a connection");

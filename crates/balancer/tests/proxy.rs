@@ -80,6 +80,11 @@ async fn the_proxy_scales_and_survives_a_kill() {
         },
     )
     .await;
+    wait_for("the fifth to drain", Duration::from_secs(10), || {
+        let n = handle.draining();
+        async move { (n == 0).then_some(()) }
+    })
+    .await;
     greeters[4].kill();
     load.wait_requests(100).await;
     let planned: Vec<_> = load
