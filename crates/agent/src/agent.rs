@@ -28,7 +28,7 @@ use tokio::time::Instant;
 use crate::error::AgentError;
 use crate::journal::Journal;
 use crate::machine::MachineIdentity;
-use crate::supervisor::{ActiveState, SubState, Supervisor, UnitHandle};
+use crate::supervisor::{ActiveState, SubState, Supervisor, UnitHandle, json_name};
 
 /// How the agent runs.
 #[derive(Debug, Clone)]
@@ -71,13 +71,6 @@ impl<B> std::fmt::Debug for Agent<B> {
             .field("units", &self.units.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
-}
-
-fn json_name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
@@ -150,7 +143,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .registry
             .register_machine(&machine, self.options.lease_ttl)
             .await
-            .map_err(|e| registry_error("registering the machine", &e))?;
+            .map_err(AgentError::registry("registering the machine"))?;
         self.lease = Some(lease);
         self.renewed = Some(Instant::now());
         Ok(())
@@ -167,7 +160,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .registry
             .assignments()
             .await
-            .map_err(|e| registry_error("listing assignments", &e))?;
+            .map_err(AgentError::registry("listing assignments"))?;
         let mut wanted: BTreeMap<String, (flotta_registry::model::Unit, TargetState)> =
             BTreeMap::new();
         for a in assigned.items.iter().filter(|a| a.machine == me) {
@@ -175,7 +168,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 .registry
                 .unit(&a.unit)
                 .await
-                .map_err(|e| registry_error("reading a unit", &e))?
+                .map_err(AgentError::registry("reading a unit"))?
             else {
                 continue;
             };
@@ -340,7 +333,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 self.registry
                     .put_unit_state(&state, lease)
                     .await
-                    .map_err(|e| registry_error("publishing a unit state", &e))?;
+                    .map_err(AgentError::registry("publishing a unit state"))?;
                 if let Some(m) = self.units.get_mut(&name) {
                     m.published = Some(now);
                 }
@@ -355,7 +348,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 self.registry
                     .put_endpoint(&ep, lease)
                     .await
-                    .map_err(|e| registry_error("registering an endpoint", &e))?;
+                    .map_err(AgentError::registry("registering an endpoint"))?;
                 if let Some(m) = self.units.get_mut(&name) {
                     m.registered = true;
                 }
@@ -414,11 +407,4 @@ async fn http_ok(url: &str) -> bool {
         .ok()
         .flatten()
         .unwrap_or(false)
-}
-
-fn registry_error(what: &str, e: &flotta_registry::RegistryError) -> AgentError {
-    AgentError::Io {
-        what: what.to_owned(),
-        source: std::io::Error::other(e.to_string()),
-    }
 }

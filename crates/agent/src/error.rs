@@ -13,6 +13,14 @@ pub enum AgentError {
         /// What is wrong.
         message: String,
     },
+    /// The registry refused or failed.
+    #[error("{what}: {source}")]
+    Registry {
+        /// What was being done.
+        what: String,
+        /// Why it failed.
+        source: flotta_registry::RegistryError,
+    },
     /// File or process I/O.
     #[error("{what}: {source}")]
     Io {
@@ -24,6 +32,13 @@ pub enum AgentError {
 }
 
 impl AgentError {
+    pub(crate) fn registry(
+        what: impl Into<String>,
+    ) -> impl FnOnce(flotta_registry::RegistryError) -> Self {
+        let what = what.into();
+        move |source| AgentError::Registry { what, source }
+    }
+
     pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
         let what = what.into();
         move |source| AgentError::Io { what, source }

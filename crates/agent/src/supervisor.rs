@@ -1127,7 +1127,8 @@ fn pid_alive(pid: u32) -> bool {
     proc_stat(pid).is_some_and(|(state, _)| state != 'Z')
 }
 
-fn json_name<T: Serialize>(v: T) -> String {
+/// A state's systemd name (`active`, `stop-sigterm`, …).
+pub(crate) fn json_name<T: Serialize>(v: T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
