@@ -381,7 +381,6 @@ async fn relay(shared: Arc<Shared>, mut client: TcpStream) {
             Ok(Err(e)) => tracing::debug!(backend = %member.backend.id, "connect failed: {e}"),
             Err(_) => tracing::debug!(backend = %member.backend.id, "connect timed out"),
         }
-        member.active.fetch_sub(1, Ordering::Relaxed);
         member.eject(Instant::now() + shared.config.eject_for);
     }
     tracing::warn!("no backend could take a connection");

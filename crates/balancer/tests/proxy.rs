@@ -106,8 +106,19 @@ async fn the_proxy_scales_and_survives_a_kill() {
     })
     .await;
     let samples = load.stop().await;
-    let failed = samples.iter().filter(|s| s.result.is_err()).count();
-    assert_eq!(failed, 0, "a refused connect is retried on another backend");
+    // The request in flight at the SIGKILL may fail; any later one must not.
+    let failed: Vec<_> = samples
+        .iter()
+        .filter(|s| s.started >= killed_at && s.result.is_err())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "a refused connect is retried on another backend: {failed:?}"
+    );
+    let in_flight = samples
+        .iter()
+        .filter(|s| s.started < killed_at && s.at >= killed_at && s.result.is_err())
+        .count();
     let counts = per_backend(&samples);
     for g in &greeters {
         assert!(
@@ -127,7 +138,7 @@ async fn the_proxy_scales_and_survives_a_kill() {
     );
     assert!(hi - lo <= hi / 10 + 2, "round-robin shares {rr:?}");
     println!(
-        "built-in proxy: {} requests, per backend {counts:?}, 0 failed (SIGKILL at +{:?})",
+        "built-in proxy: {} requests, per backend {counts:?}, 0 failed after SIGKILL ({in_flight} in flight at it), checked {:?} later",
         samples.len(),
         killed_at.elapsed()
     );

@@ -166,6 +166,7 @@ pub async fn get(addr: SocketAddr, path: &str) -> Result<String, String> {
 /// A result of the load loop.
 #[derive(Debug, Clone)]
 pub struct Sample {
+    pub started: Instant,
     pub at: Instant,
     pub result: Result<String, String>,
 }
@@ -192,8 +193,10 @@ impl Load {
                 if s.load(Ordering::Relaxed) || begin.elapsed() > Self::MAX_TIME {
                     break;
                 }
+                let started = Instant::now();
                 let result = get(addr, "/sample").await;
                 out.lock().expect("samples").push(Sample {
+                    started,
                     at: Instant::now(),
                     result,
                 });
