@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use flotta_engine::{Engine, EngineOptions};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Endpoint, Machine, TargetState, UnitState};
 use flotta_registry::{LeaseId, Registry};
@@ -41,6 +42,10 @@ pub struct AgentOptions {
     pub state_dir: PathBuf,
     /// Time between reconciliations.
     pub period: Duration,
+    /// Run an engine too (every fleet agent did): it campaigns for
+    /// leadership and, while leading, places units. The value is how long
+    /// a vanished machine keeps its units (see [`flotta_engine`]).
+    pub engine_grace: Option<Duration>,
 }
 
 /// A unit this agent runs.
@@ -52,6 +57,8 @@ struct Managed {
     healthy_since: Option<Instant>,
     last_check: Option<Instant>,
     published: Option<(ActiveState, SubState, Option<u32>)>,
+    /// The unit file could not be turned into a service (`load: error`).
+    load_error: Option<String>,
 }
 
 /// One machine's agent.
@@ -62,6 +69,7 @@ pub struct Agent<B> {
     lease: Option<LeaseId>,
     renewed: Option<Instant>,
     units: BTreeMap<String, Managed>,
+    engine: Option<Engine<B>>,
 }
 
 impl<B> std::fmt::Debug for Agent<B> {
@@ -89,6 +97,11 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             options.identity.environment(),
         )
         .with_environment_file(env_file);
+        let engine = options.engine_grace.map(|grace| {
+            let mut engine_options = EngineOptions::new(options.identity.id.clone());
+            engine_options.grace = grace;
+            Engine::new(registry.clone(), engine_options)
+        });
         Ok(Agent {
             registry,
             supervisor,
@@ -96,6 +109,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             lease: None,
             renewed: None,
             units: BTreeMap::new(),
+            engine,
         })
     }
 
@@ -155,6 +169,12 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     /// Registry failures (the next tick tries again).
     pub async fn tick(&mut self) -> Result<(), AgentError> {
         self.keep_lease().await?;
+        if let (Some(engine), Some(lease)) = (self.engine.as_mut(), self.lease) {
+            // The engine's failures are its own; the machine's duties go on.
+            if let Err(e) = engine.tick(lease).await {
+                tracing::warn!("engine: {e}");
+            }
+        }
         let me = self.options.identity.id.clone();
         let assigned = self
             .registry
@@ -193,10 +213,13 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             if !self.units.contains_key(&name) {
                 self.adopt_unit(&name, &unit);
             }
-            if let Some(m) = self.units.get(&name) {
+            if let Some(m) = self.units.get_mut(&name).filter(|m| m.load_error.is_none()) {
                 match target {
                     TargetState::Launched => m.handle.start(),
-                    _ => m.handle.stop(),
+                    _ => {
+                        withdraw(&self.registry, &name, m).await;
+                        m.handle.stop();
+                    }
                 }
             }
         }
@@ -243,15 +266,16 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 FlottaOptions::from_unit(&file, Some(&uname)).map_err(|e| e.to_string())?;
             Ok((config, flotta.endpoint))
         })();
-        let (config, endpoint) = match parsed {
-            Ok(p) => p,
+        let (config, endpoint, load_error) = match parsed {
+            Ok((config, endpoint)) => (config, endpoint, None),
             Err(why) => {
-                let _ = self.supervisor.journal().append(
-                    name,
-                    crate::journal::Stream::Agent,
-                    &format!("cannot run: {why}"),
-                );
-                (ServiceConfig::default(), None)
+                let why = format!("cannot load the unit file: {why}");
+                tracing::warn!(unit = name, "{why}");
+                let _ = self
+                    .supervisor
+                    .journal()
+                    .append(name, crate::journal::Stream::Agent, &why);
+                (ServiceConfig::default(), None, Some(why))
             }
         };
         let handle = self.supervisor.supervise(name, config);
@@ -265,17 +289,13 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 healthy_since: None,
                 last_check: None,
                 published: None,
+                load_error,
             },
         );
     }
 
-    async fn retire(&mut self, name: &str, m: Managed) {
-        if m.registered
-            && let Some(spec) = &m.endpoint
-        {
-            let _ = self.registry.delete_endpoint(&spec.service, name).await;
-            tokio::time::sleep(spec.drain).await;
-        }
+    async fn retire(&mut self, name: &str, mut m: Managed) {
+        withdraw(&self.registry, name, &mut m).await;
         m.handle.stop();
         let _ = m
             .handle
@@ -320,15 +340,20 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             let s = m.handle.status();
             let now = (s.active, s.sub, s.main_pid);
             if m.published != Some(now) {
+                let (load, active, sub) = match m.load_error {
+                    Some(_) => ("error".to_owned(), "failed".to_owned(), "failed".to_owned()),
+                    None => ("loaded".to_owned(), json_name(s.active), json_name(s.sub)),
+                };
                 let state = UnitState {
                     unit: name.clone(),
                     machine: me.clone(),
-                    load_state: "loaded".into(),
-                    active_state: json_name(s.active),
-                    sub_state: json_name(s.sub),
+                    load_state: load,
+                    active_state: active,
+                    sub_state: sub,
                     hash: m.hash.clone(),
                     since_ms: s.since_us / 1000,
                     main_pid: s.main_pid,
+                    reason: m.load_error.clone().or_else(|| s.reason.clone()),
                 };
                 self.registry
                     .put_unit_state(&state, lease)
@@ -368,6 +393,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         let Some(url) = &spec.health_check else {
             return true;
         };
+        let ep = self.endpoint(name, spec);
         let Some(m) = self.units.get_mut(name) else {
             return false;
         };
@@ -377,7 +403,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             return false;
         }
         m.last_check = Some(Instant::now());
-        let ok = http_ok(url).await;
+        let ok = check_ok(url, &format!("{}:{}", ep.address, ep.port)).await;
         if ok {
             m.healthy_since.get_or_insert_with(Instant::now);
         }
@@ -385,16 +411,40 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     }
 }
 
-/// `GET url` answers 2xx or 3xx within two seconds (plain `http://` only).
-async fn http_ok(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
+/// Deregisters a unit's endpoint and waits its `DrainSec=`, so balancers
+/// stop sending before `ExecStop=` runs.
+async fn withdraw<B: KvBackend>(registry: &Registry<B>, name: &str, m: &mut Managed) {
+    if let (true, Some(spec)) = (m.registered, &m.endpoint) {
+        if let Err(e) = registry.delete_endpoint(&spec.service, name).await {
+            tracing::warn!(unit = name, "deregistering the endpoint: {e}");
+        }
+        tokio::time::sleep(spec.drain).await;
+    }
+    m.registered = false;
+    m.healthy_since = None;
+}
+
+/// Probes a `HealthCheck=` within two seconds: `tcp://host:port` connects;
+/// `http://host:port/path`, or a bare `/path` on `endpoint` itself, wants a
+/// 2xx or 3xx answer.
+async fn check_ok(check: &str, endpoint: &str) -> bool {
+    let (authority, path) = if let Some(tcp) = check.strip_prefix("tcp://") {
+        (tcp.trim_end_matches('/'), None)
+    } else if let Some(rest) = check.strip_prefix("http://") {
+        rest.split_once('/')
+            .map_or((rest, Some("/".to_owned())), |(a, p)| {
+                (a, Some(format!("/{p}")))
+            })
+    } else if check.starts_with('/') {
+        (endpoint, Some(check.to_owned()))
+    } else {
         return false;
     };
-    let (authority, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let probe = async {
         let mut s = tokio::net::TcpStream::connect(authority).await.ok()?;
+        let Some(path) = path else {
+            return Some(true);
+        };
         let req =
             format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\nUser-Agent: flotta-agent\r\n\r\n");
         s.write_all(req.as_bytes()).await.ok()?;

@@ -41,6 +41,16 @@ impl Stream {
     }
 }
 
+impl std::fmt::Display for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+            Stream::Agent => "agent",
+        })
+    }
+}
+
 /// One journal line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
@@ -50,6 +60,32 @@ pub struct Entry {
     pub stream: Stream,
     /// The text (lossy UTF-8, without the newline).
     pub text: String,
+}
+
+impl Entry {
+    /// The time as RFC 3339 UTC with microseconds
+    /// (`2026-11-25T19:04:05.123456Z`).
+    pub fn timestamp(&self) -> String {
+        let secs = self.at_us / 1_000_000;
+        let (days, rem) = (secs / 86_400, secs % 86_400);
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z / 146_097;
+        let doe = z % 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + u64::from(month <= 2);
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+            rem / 3600,
+            rem / 60 % 60,
+            rem % 60,
+            self.at_us % 1_000_000
+        )
+    }
 }
 
 /// The journal directory: one file per unit.
@@ -63,7 +99,8 @@ pub struct Journal {
 /// Longest line kept; longer ones are cut (and say so).
 pub const MAX_LINE: usize = 2 << 20;
 
-fn now_us() -> u64 {
+/// Microseconds since the Unix epoch.
+pub(crate) fn now_us() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
@@ -143,13 +180,117 @@ impl Journal {
     }
 }
 
+/// Reads a unit's journal as it grows (`journal -f`), across rotations.
+#[derive(Debug)]
+pub struct Follow {
+    journal: Journal,
+    unit: String,
+    /// Inode and byte offset of the file read so far.
+    at: Option<(u64, u64)>,
+    /// A line not yet ended by its newline.
+    partial: Vec<u8>,
+}
+
+impl Journal {
+    /// Follows `unit` from the current end of its journal; pair it with
+    /// [`Journal::read`] for the lines before.
+    ///
+    /// # Errors
+    /// The file exists but cannot be read.
+    pub fn follow(&self, unit: &str) -> Result<Follow, AgentError> {
+        use std::os::unix::fs::MetadataExt;
+        let at = match std::fs::metadata(self.path(unit)) {
+            Ok(m) => Some((m.ino(), m.len())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(AgentError::io(format!("reading the journal of {unit}"))(e)),
+        };
+        Ok(Follow {
+            journal: self.clone(),
+            unit: unit.to_owned(),
+            at,
+            partial: Vec::new(),
+        })
+    }
+}
+
+impl Follow {
+    /// Entries appended since the last call (possibly none).
+    ///
+    /// # Errors
+    /// The files cannot be read.
+    pub fn poll(&mut self) -> Result<Vec<Entry>, AgentError> {
+        use std::io::{Read, Seek, SeekFrom};
+        use std::os::unix::fs::MetadataExt;
+        let path = self.journal.path(&self.unit);
+        let current = match std::fs::metadata(&path) {
+            Ok(m) => Some(m.ino()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(AgentError::io(format!("reading {}", path.display()))(e)),
+        };
+        let mut bytes = Vec::new();
+        let mut read_from = |p: &Path, offset: u64| -> Result<u64, AgentError> {
+            let mut f = match std::fs::File::open(p) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(offset),
+                Err(e) => return Err(AgentError::io(format!("reading {}", p.display()))(e)),
+            };
+            f.seek(SeekFrom::Start(offset))
+                .and_then(|_| f.read_to_end(&mut bytes))
+                .map(|n| offset + n as u64)
+                .map_err(AgentError::io(format!("reading {}", p.display())))
+        };
+        self.at = match (self.at, current) {
+            // Rotated since: finish the old file (now `.log.1`), then the new one.
+            (Some((ino, offset)), Some(now)) if ino != now => {
+                let rotated = self.journal.dir.join(format!("{}.log.1", self.unit));
+                read_from(&rotated, offset)?;
+                Some((now, read_from(&path, 0)?))
+            }
+            (Some((ino, offset)), Some(_)) => Some((ino, read_from(&path, offset)?)),
+            (None, Some(now)) => Some((now, read_from(&path, 0)?)),
+            (at, None) => at,
+        };
+        self.partial.extend_from_slice(&bytes);
+        let Some(end) = self.partial.iter().rposition(|b| *b == b'\n') else {
+            return Ok(Vec::new());
+        };
+        let complete: Vec<u8> = self.partial.drain(..=end).collect();
+        let mut out = Vec::new();
+        parse_lines(&complete[..], None, &mut out, Path::new(&self.unit))?;
+        Ok(out)
+    }
+
+    /// Waits for the next entries, checking every `every`.
+    ///
+    /// # Errors
+    /// The files cannot be read.
+    pub async fn next(&mut self, every: std::time::Duration) -> Result<Vec<Entry>, AgentError> {
+        loop {
+            let got = self.poll()?;
+            if !got.is_empty() {
+                return Ok(got);
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
 fn read_file(path: &Path, since_us: Option<u64>, out: &mut Vec<Entry>) -> Result<(), AgentError> {
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(AgentError::io(format!("reading {}", path.display()))(e)),
     };
-    for line in std::io::BufReader::new(f).split(b'\n') {
+    parse_lines(std::io::BufReader::new(f), since_us, out, path)
+}
+
+fn parse_lines(
+    input: impl BufRead,
+    since_us: Option<u64>,
+    out: &mut Vec<Entry>,
+    path: &Path,
+) -> Result<(), AgentError> {
+    for line in input.split(b'\n') {
         let line = line.map_err(AgentError::io(format!("reading {}", path.display())))?;
         let line = String::from_utf8_lossy(&line);
         let mut parts = line.splitn(3, ' ');
@@ -173,4 +314,52 @@ fn read_file(path: &Path, since_us: Option<u64>, out: &mut Vec<Entry>) -> Result
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc() {
+        let at = |at_us| Entry {
+            at_us,
+            stream: Stream::Agent,
+            text: String::new(),
+        };
+        assert_eq!(at(0).timestamp(), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            at(1_795_633_445_000_042).timestamp(),
+            "2026-11-25T19:04:05.000042Z"
+        );
+        assert_eq!(
+            at(951_782_400_000_000).timestamp(),
+            "2000-02-29T00:00:00.000000Z"
+        );
+    }
+
+    #[test]
+    fn follow_reads_what_is_appended_across_a_rotation() -> Result<(), AgentError> {
+        let dir = tempfile::tempdir().map_err(AgentError::io("tempdir"))?;
+        let journal = Journal::open(dir.path(), 4096)?;
+        journal.append("u.service", Stream::Stdout, "before")?;
+        let mut follow = journal.follow("u.service")?;
+        assert!(follow.poll()?.is_empty(), "starts at the end");
+        // Past the 4 KiB cap: the file rotates while being followed.
+        let line = "x".repeat(1000);
+        let mut sent = Vec::new();
+        for i in 0..12 {
+            let text = format!("{i} {line}");
+            journal.append("u.service", Stream::Stderr, &text)?;
+            sent.push(text);
+            if i % 5 == 0 {
+                let got: Vec<String> = follow.poll()?.into_iter().map(|e| e.text).collect();
+                assert_eq!(got.last(), sent.last());
+            }
+        }
+        journal.append("u.service", Stream::Agent, "multi\nline")?;
+        let got: Vec<String> = follow.poll()?.into_iter().map(|e| e.text).collect();
+        assert_eq!(got, ["11 ".to_owned() + &line, "multi\nline".into()]);
+        Ok(())
+    }
 }

@@ -28,6 +28,7 @@
 )]
 
 pub mod agent;
+mod cgroup;
 pub mod error;
 pub mod journal;
 pub mod machine;

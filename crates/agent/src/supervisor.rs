@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use flotta_unit_spec::exec::ExecCommand;
 use flotta_unit_spec::service::{KillMode, RestartPolicy, ServiceConfig, ServiceType, Signal};
@@ -26,7 +26,8 @@ use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::journal::{Journal, Stream};
+use crate::cgroup::{Cgroups, Ids, Tree};
+use crate::journal::{Journal, Stream, now_us};
 
 /// systemd's `ActiveState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,6 +97,9 @@ pub struct UnitStatus {
     /// Why the unit failed (`exit-code`, `signal`, `timeout`,
     /// `start-limit-hit`, `resources`), or `success`.
     pub result: String,
+    /// The last failure in words (`ExecStart /opt/app: cannot run: No such
+    /// file or directory`); cleared by the next start.
+    pub reason: Option<String>,
     /// Starts so far (restarts included).
     pub starts: u32,
     /// Microseconds since the epoch of the last state change.
@@ -112,16 +116,11 @@ impl UnitStatus {
             exit_code: None,
             exit_signal: None,
             result: "success".into(),
+            reason: None,
             starts: 0,
             since_us: now_us(),
         }
     }
-}
-
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
 /// What a unit is asked to do.
@@ -195,6 +194,8 @@ pub struct Supervisor {
     environment_file: Option<PathBuf>,
     /// Variables every unit gets (machine facts).
     env: Vec<(String, String)>,
+    /// Unit cgroups, when the host lets the agent make them.
+    cgroups: Option<Cgroups>,
 }
 
 /// How a run of the main process ended.
@@ -209,6 +210,19 @@ enum Ending {
     Lost,
 }
 
+impl Ending {
+    fn describe(self) -> String {
+        match self {
+            Ending::Clean => "succeeded".into(),
+            Ending::ExitCode(c) => format!("exited with code {c}"),
+            Ending::Signal(sig) => format!("was killed by signal {sig}"),
+            Ending::Timeout => "timed out".into(),
+            Ending::Resources => "could not run".into(),
+            Ending::Lost => "ended while the agent was away".into(),
+        }
+    }
+}
+
 impl Supervisor {
     /// A supervisor logging to `journal`, with sockets under `runtime_dir`
     /// and `env` added to every unit's environment.
@@ -217,9 +231,11 @@ impl Supervisor {
         runtime_dir: impl Into<PathBuf>,
         env: Vec<(String, String)>,
     ) -> Self {
+        let runtime_dir = runtime_dir.into();
         Supervisor {
             journal,
-            runtime_dir: runtime_dir.into(),
+            cgroups: Cgroups::detect(&runtime_dir),
+            runtime_dir,
             environment_file: None,
             env,
         }
@@ -288,6 +304,27 @@ impl Run {
         self.log(&format!("{}/{}", json_name(active), json_name(sub)));
     }
 
+    /// The unit's processes, rooted at process group `pgid`.
+    fn tree(&self, pgid: u32) -> Tree {
+        Cgroups::tree(self.sup.cgroups.as_ref(), &self.unit, pgid)
+    }
+
+    /// Logs why the unit failed and keeps it for `status`.
+    fn why(&self, line: &str) {
+        self.status
+            .send_modify(|s| s.reason = Some(line.to_owned()));
+        self.log(line);
+    }
+
+    /// `why` for a failure that counts, `log` for one a `-` prefix ignores.
+    fn failed(&self, line: &str, ignored: bool) {
+        if ignored {
+            self.log(line)
+        } else {
+            self.why(line)
+        }
+    }
+
     fn log(&self, line: &str) {
         if let Err(e) = self.sup.journal.append(&self.unit, Stream::Agent, line) {
             tracing::warn!(unit = %self.unit, "journal: {e}");
@@ -317,7 +354,7 @@ impl Run {
                 if self.start_limited() {
                     self.status
                         .send_modify(|s| s.result = "start-limit-hit".into());
-                    self.log("start request repeated too quickly, refusing to start");
+                    self.why("start request repeated too quickly, refusing to start");
                     self.set(ActiveState::Failed, SubState::Failed);
                     break;
                 }
@@ -503,22 +540,38 @@ impl Run {
                 return Err(format!("WorkingDirectory={dir} does not exist"));
             }
         }
+        let mut ids = None;
         if !cmd.prefixes.full_privileges && !cmd.prefixes.no_setuid {
             if let Some(user) = &self.config.user {
                 let u = nix::unistd::User::from_name(user)
                     .ok()
                     .flatten()
                     .ok_or_else(|| format!("User={user} does not exist"))?;
-                c.uid(u.uid.as_raw()).gid(u.gid.as_raw());
+                let name = std::ffi::CString::new(u.name.as_str())
+                    .map_err(|_| format!("User={user}: not a valid name"))?;
+                let groups = nix::unistd::getgrouplist(&name, u.gid)
+                    .map_err(|e| format!("User={user}: reading its groups: {e}"))?;
+                ids = Some(Ids {
+                    uid: Some(u.uid),
+                    gid: Some(u.gid),
+                    groups,
+                });
             }
             if let Some(group) = &self.config.group {
                 let g = nix::unistd::Group::from_name(group)
                     .ok()
                     .flatten()
                     .ok_or_else(|| format!("Group={group} does not exist"))?;
-                c.gid(g.gid.as_raw());
+                ids.get_or_insert(Ids {
+                    uid: None,
+                    gid: None,
+                    groups: Vec::new(),
+                })
+                .gid = Some(g.gid);
             }
         }
+        // Joining the cgroup before exec: nothing the command forks escapes.
+        crate::cgroup::prepare(&mut c, &self.tree(0), ids);
         Ok(Command::from(c))
     }
 
@@ -557,7 +610,7 @@ impl Run {
         let mut c = match self.command(cmd, env) {
             Ok(c) => c,
             Err(why) => {
-                self.log(&format!("{which}: {why}"));
+                self.failed(&format!("{which}: {why}"), cmd.prefixes.ignore_failure);
                 return if cmd.prefixes.ignore_failure {
                     Ok(())
                 } else {
@@ -568,7 +621,10 @@ impl Run {
         let mut child = match c.kill_on_drop(true).spawn() {
             Ok(ch) => ch,
             Err(e) => {
-                self.log(&format!("{which}: cannot run {}: {e}", cmd.path));
+                self.failed(
+                    &format!("{which}: cannot run {}: {e}", cmd.path),
+                    cmd.prefixes.ignore_failure,
+                );
                 return if cmd.prefixes.ignore_failure {
                     Ok(())
                 } else {
@@ -598,7 +654,10 @@ impl Run {
             }
         };
         if ending != Ending::Clean {
-            self.log(&format!("{which} {} failed: {ending:?}", cmd.path));
+            self.failed(
+                &format!("{which} {}: {}", cmd.path, ending.describe()),
+                cmd.prefixes.ignore_failure,
+            );
         }
         if ending == Ending::Clean || cmd.prefixes.ignore_failure {
             Ok(())
@@ -655,6 +714,7 @@ impl Run {
         self.status.send_modify(|s| {
             s.starts += 1;
             s.result = "success".into();
+            s.reason = None;
             s.exit_code = None;
             s.exit_signal = None;
         });
@@ -662,12 +722,12 @@ impl Run {
         let env = match self.environment(None) {
             Ok(env) => env,
             Err(why) => {
-                self.log(&why);
+                self.why(&why);
                 return Some(self.fail(Ending::Resources, None).await);
             }
         };
         if self.config.service_type == ServiceType::Dbus {
-            self.log("Type=dbus is not supported by flotta's agent");
+            self.why("Type=dbus is not supported by flotta's agent");
             return Some(self.fail(Ending::Resources, None).await);
         }
         self.set(ActiveState::Activating, SubState::StartPre);
@@ -713,7 +773,7 @@ impl Run {
                     Some((path, sock))
                 }
                 Err(e) => {
-                    self.log(&format!("NOTIFY_SOCKET: {e}"));
+                    self.why(&format!("NOTIFY_SOCKET: {e}"));
                     return Some(self.fail(Ending::Resources, None).await);
                 }
             }
@@ -723,7 +783,7 @@ impl Run {
         let mut c = match self.command(&main_cmd, &env_main) {
             Ok(c) => c,
             Err(why) => {
-                self.log(&format!("ExecStart: {why}"));
+                self.why(&format!("ExecStart: {why}"));
                 return Some(self.fail(Ending::Resources, None).await);
             }
         };
@@ -737,7 +797,7 @@ impl Run {
                 c.stdout(Stdio::from(out)).stderr(Stdio::from(err));
             }
             (Err(e), _) | (_, Err(e)) => {
-                self.log(&format!("ExecStart: cannot open the output files: {e}"));
+                self.why(&format!("ExecStart: cannot open the output files: {e}"));
                 return Some(self.fail(Ending::Resources, None).await);
             }
         }
@@ -745,7 +805,7 @@ impl Run {
         let mut child = match c.kill_on_drop(false).spawn() {
             Ok(ch) => ch,
             Err(e) => {
-                self.log(&format!("ExecStart: cannot run {}: {e}", main_cmd.path));
+                self.why(&format!("ExecStart: cannot run {}: {e}", main_cmd.path));
                 return Some(self.fail(Ending::Resources, None).await);
             }
         };
@@ -763,7 +823,7 @@ impl Run {
                 Some(Ok(e)) => return Some(self.fail(e, Some(pgid)).await),
                 Some(Err(_)) | None => return Some(self.fail(Ending::Timeout, Some(pgid)).await),
             }
-            let daemon = first_in_group(pgid);
+            let daemon = self.tree(pgid).first();
             self.status.send_modify(|s| s.main_pid = daemon);
         }
         if let Some((path, sock)) = notify {
@@ -785,7 +845,7 @@ impl Run {
             };
             let _ = std::fs::remove_file(&path);
             if !ok {
-                self.log("no READY=1 before the start timeout or the exit");
+                self.why("no READY=1 before the start timeout or the exit");
                 return Some(self.fail(Ending::Timeout, Some(pgid)).await);
             }
         }
@@ -826,7 +886,7 @@ impl Run {
                     break status.map_or(Ending::Lost, |s| self.judge(s, true));
                 }
                 () = tokio::time::sleep(Duration::from_millis(100)), if forking => {
-                    if !group_alive(pgid) {
+                    if !self.tree(pgid).alive() {
                         // A daemon's exit status goes to its parent, not to us.
                         break if main.adopted { Ending::Lost } else { Ending::Clean };
                     }
@@ -852,7 +912,11 @@ impl Run {
             }
         };
         self.drop_record();
-        self.log(&format!("main process exited: {exited:?}"));
+        if exited == Ending::Clean {
+            self.log("main process exited cleanly");
+        } else {
+            self.why(&format!("main process {}", exited.describe()));
+        }
         self.record(exited);
         // Whatever the main process left behind goes too.
         self.kill_rest(pgid).await;
@@ -882,15 +946,17 @@ impl Run {
         e
     }
 
+    /// `ExecStopPost=`, the last step of every run; then the unit's cgroup
+    /// goes, once empty.
     async fn stop_post(&self, env: &[(String, String)]) {
-        if self.config.exec_stop_post.is_empty() {
-            return;
+        if !self.config.exec_stop_post.is_empty() {
+            self.set(ActiveState::Deactivating, SubState::StopPost);
+            let timeout = limit(self.config.timeout_stop);
+            for cmd in &self.config.exec_stop_post {
+                let _ = self.control("ExecStopPost", cmd, env, timeout).await;
+            }
         }
-        self.set(ActiveState::Deactivating, SubState::StopPost);
-        let timeout = limit(self.config.timeout_stop);
-        for cmd in &self.config.exec_stop_post {
-            let _ = self.control("ExecStopPost", cmd, env, timeout).await;
-        }
+        self.tree(0).release();
     }
 
     /// `ExecReload=`, in order, with `$MAINPID`; the unit stays running.
@@ -931,7 +997,7 @@ impl Run {
         self.set(ActiveState::Deactivating, SubState::StopSigterm);
         let sig = signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM);
         match self.config.kill_mode {
-            KillMode::ControlGroup => kill_group(pgid, sig),
+            KillMode::ControlGroup => self.tree(pgid).signal(sig),
             KillMode::Mixed | KillMode::Process => {
                 if let Some(pid) = main_pid {
                     let _ = nsig::kill(Pid::from_raw(pid as i32), sig);
@@ -940,15 +1006,16 @@ impl Run {
             KillMode::None => {}
         }
         let deadline = timeout.map(|t| Instant::now() + t);
-        let gone = wait_gone(pgid, main, deadline, self.config.kill_mode).await;
+        let tree = self.tree(pgid);
+        let gone = wait_gone(&tree, main, deadline, self.config.kill_mode).await;
         if !gone {
             self.set(ActiveState::Deactivating, SubState::StopSigkill);
             self.log("stop timed out; sending SIGKILL");
             if self.config.kill_mode != KillMode::None {
-                kill_group(pgid, NixSignal::SIGKILL);
+                tree.signal(NixSignal::SIGKILL);
             }
             wait_gone(
-                pgid,
+                &tree,
                 main,
                 Some(Instant::now() + Duration::from_secs(5)),
                 self.config.kill_mode,
@@ -964,20 +1031,18 @@ impl Run {
     }
 
     async fn kill_rest(&self, pgid: u32) {
-        if self.config.kill_mode == KillMode::None || !group_alive(pgid) {
+        let tree = self.tree(pgid);
+        if self.config.kill_mode == KillMode::None || !tree.alive() {
             return;
         }
-        kill_group(
-            pgid,
-            signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM),
-        );
+        tree.signal(signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM));
         let deadline =
             Instant::now() + limit(self.config.timeout_stop).unwrap_or(Duration::from_secs(90));
-        while group_alive(pgid) && Instant::now() < deadline {
+        while tree.alive() && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        if group_alive(pgid) {
-            kill_group(pgid, NixSignal::SIGKILL);
+        if tree.alive() {
+            tree.signal(NixSignal::SIGKILL);
         }
     }
 
@@ -1123,7 +1188,7 @@ impl Main {
     }
 }
 
-fn pid_alive(pid: u32) -> bool {
+pub(crate) fn pid_alive(pid: u32) -> bool {
     proc_stat(pid).is_some_and(|(state, _)| state != 'Z')
 }
 
@@ -1135,7 +1200,7 @@ pub(crate) fn json_name<T: Serialize>(v: T) -> String {
         .unwrap_or_default()
 }
 
-fn kill_group(pgid: u32, sig: NixSignal) {
+pub(crate) fn kill_group(pgid: u32, sig: NixSignal) {
     if let Ok(p) = i32::try_from(pgid)
         && p > 1
     {
@@ -1144,7 +1209,7 @@ fn kill_group(pgid: u32, sig: NixSignal) {
 }
 
 /// Whether any process of the group is still there (zombies excepted).
-fn group_alive(pgid: u32) -> bool {
+pub(crate) fn group_alive(pgid: u32) -> bool {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return false;
     };
@@ -1157,7 +1222,7 @@ fn group_alive(pgid: u32) -> bool {
 }
 
 /// The first living process of a group other than its leader.
-fn first_in_group(pgid: u32) -> Option<u32> {
+pub(crate) fn first_in_group(pgid: u32) -> Option<u32> {
     let entries = std::fs::read_dir("/proc").ok()?;
     let mut pids: Vec<u32> = entries
         .flatten()
@@ -1180,10 +1245,15 @@ fn proc_stat(pid: u32) -> Option<(char, u32)> {
     Some((state, pgrp))
 }
 
-async fn wait_gone(pgid: u32, main: &mut Main, deadline: Option<Instant>, mode: KillMode) -> bool {
+async fn wait_gone(
+    tree: &Tree,
+    main: &mut Main,
+    deadline: Option<Instant>,
+    mode: KillMode,
+) -> bool {
     loop {
         let main_done = main.try_done().is_some();
-        let group_done = mode != KillMode::ControlGroup || !group_alive(pgid);
+        let group_done = mode != KillMode::ControlGroup || !tree.alive();
         if main_done && group_done {
             return true;
         }

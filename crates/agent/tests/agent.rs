@@ -54,6 +54,8 @@ async fn an_assigned_unit_runs_and_registers_its_endpoint() {
             lease_ttl: Duration::from_secs(10),
             state_dir: dir.path().to_owned(),
             period: Duration::from_millis(50),
+            // Assignments are written by hand here.
+            engine_grace: None,
         },
     )
     .expect("agent");

@@ -158,24 +158,72 @@ async fn a_forked_grandchild_is_killed_on_stop() {
     let u = sup.supervise("tree.service", config("tree.service", &text));
     u.start();
     until(&u, "running", running).await;
-    let start = std::time::Instant::now();
-    let grandchild: u32 = loop {
-        if let Ok(t) = std::fs::read_to_string(&pidfile)
-            && let Ok(p) = t.trim().parse()
-        {
-            break p;
-        }
-        let log = sup
-            .journal()
-            .read("tree.service", None, None)
-            .expect("journal");
-        assert!(start.elapsed() < LIMIT, "no pid file; journal: {log:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let grandchild = pid_from(&sup, "tree.service", &pidfile).await;
     assert!(pid_alive(grandchild));
     u.stop();
     until(&u, "dead", |s| s.sub == SubState::Dead).await;
     assert!(!pid_alive(grandchild), "no orphan left behind");
+}
+
+/// Reads a pid the unit wrote to `path`.
+async fn pid_from(sup: &Supervisor, unit: &str, path: &Path) -> u32 {
+    let start = std::time::Instant::now();
+    loop {
+        if let Ok(t) = std::fs::read_to_string(path)
+            && let Ok(p) = t.trim().parse()
+        {
+            return p;
+        }
+        let log = sup.journal().read(unit, None, None).expect("journal");
+        assert!(start.elapsed() < LIMIT, "no pid file; journal: {log:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A daemon that left the process group (`setsid`) is still the unit's:
+/// its cgroup holds it, and stop kills it.
+#[tokio::test]
+async fn a_daemon_that_called_setsid_is_killed_on_stop() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pidfile = dir.path().join("daemon.pid");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nExecStart=/bin/sh -c 'setsid sleep 600 & echo $! > {}; wait'\n",
+        pidfile.display()
+    );
+    let u = sup.supervise("escape.service", config("escape.service", &text));
+    u.start();
+    until(&u, "running", running).await;
+    let daemon = pid_from(&sup, "escape.service", &pidfile).await;
+    // setsid has run once the daemon leads its own session.
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(format!("/proc/{daemon}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit(')')
+                .next()?
+                .split_whitespace()
+                .nth(3)
+                .map(str::to_owned)
+        })
+        != Some(daemon.to_string())
+    {
+        assert!(
+            start.elapsed() < LIMIT,
+            "{daemon} never became a session leader"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let cgroup = std::fs::read_to_string(format!("/proc/{daemon}/cgroup")).expect("cgroup");
+    assert!(
+        cgroup
+            .lines()
+            .any(|l| l.starts_with("0::") && l.ends_with("/escape.service")),
+        "the unit runs in its own cgroup v2 (this host's is writable): {cgroup}"
+    );
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    assert!(!pid_alive(daemon), "no orphan left behind");
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod output;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cmd::control::{Listing, Verb};
 
 /// Run systemd-style units across a cluster (fleet + confd, rebuilt).
 #[derive(Debug, Parser)]
@@ -32,12 +33,42 @@ enum Command {
     /// Run this machine's units: register it, run what is assigned to it,
     /// report states and endpoints (units survive an agent restart).
     Agent(cmd::agent::AgentArgs),
+    /// Print a unit's journal on this machine (`-n`, `--since`, `-f`).
+    Journal(cmd::journal::JournalArgs),
     /// Keep a load balancer following the registry: the built-in proxy
     /// (`--listen`) or external balancers' config files (`--config`).
     Balance(cmd::balance::BalanceArgs),
     /// Inspect WebAssembly placement plugins.
     #[command(subcommand)]
     Plugin(cmd::plugin::PluginCommand),
+    /// Store unit files in the cluster (a local file, else a local template,
+    /// else a template already in the cluster).
+    Submit(cmd::control::UnitsArgs),
+    /// Place units on machines without starting them (target `loaded`).
+    Load(cmd::control::BlockArgs),
+    /// Place and start units (target `launched`), waiting until they run.
+    Start(cmd::control::BlockArgs),
+    /// Stop units, keeping them placed (target `loaded`).
+    Stop(cmd::control::BlockArgs),
+    /// Stop units and take them off their machines (target `inactive`).
+    Unload(cmd::control::BlockArgs),
+    /// Remove units from the cluster.
+    Destroy(cmd::control::UnitsArgs),
+    /// Units and where they run: UNIT MACHINE ACTIVE SUB.
+    ListUnits(cmd::control::ListArgs),
+    /// Unit files in the cluster: UNIT HASH DSTATE STATE TARGET.
+    ListUnitFiles(cmd::control::ListArgs),
+    /// Machines in the cluster: MACHINE IP METADATA.
+    ListMachines(cmd::control::ListArgs),
+    /// A unit's state on its machine, with the reason for a failure.
+    Status(cmd::control::UnitsArgs),
+    /// Print a unit file as the cluster stores it.
+    Cat(cmd::control::OneUnitArgs),
+    /// Where a unit runs, or why it does not (machine by machine).
+    Why(cmd::control::OneUnitArgs),
+    /// Raw keys, etcdctl-style: get, set (with --ttl), ls, rm.
+    #[command(subcommand)]
+    Kv(cmd::kv::KvCommand),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +80,20 @@ fn main() -> ExitCode {
         Command::Plugin(command) => command.run(),
         Command::Balance(args) => cmd::balance::run(&args),
         Command::Agent(args) => cmd::agent::run(&args),
+        Command::Journal(args) => cmd::journal::run(&args),
+        Command::Submit(args) => cmd::control::run_units(Verb::Submit, &args, None),
+        Command::Load(args) => cmd::control::run_units(Verb::Load, args.units(), Some(&args)),
+        Command::Start(args) => cmd::control::run_units(Verb::Start, args.units(), Some(&args)),
+        Command::Stop(args) => cmd::control::run_units(Verb::Stop, args.units(), Some(&args)),
+        Command::Unload(args) => cmd::control::run_units(Verb::Unload, args.units(), Some(&args)),
+        Command::Destroy(args) => cmd::control::run_units(Verb::Destroy, &args, None),
+        Command::ListUnits(args) => cmd::control::run_list(Listing::Units, &args),
+        Command::ListUnitFiles(args) => cmd::control::run_list(Listing::UnitFiles, &args),
+        Command::ListMachines(args) => cmd::control::run_list(Listing::Machines, &args),
+        Command::Status(args) => cmd::control::run_status(&args),
+        Command::Cat(args) => cmd::control::run_cat(&args),
+        Command::Why(args) => cmd::control::run_why(&args),
+        Command::Kv(command) => command.run(),
     };
     match result {
         Ok(code) => code,

@@ -156,6 +156,10 @@ pub struct UnitState {
     /// Main PID, if running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_pid: Option<u32>,
+    /// Why the unit last failed, in words (a missing binary, an unknown
+    /// `User=`, an exit code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A running instance of a service, for balancers.
@@ -190,4 +194,20 @@ pub(crate) struct Envelope<T> {
     pub(crate) v: u32,
     #[serde(flatten)]
     pub(crate) value: T,
+}
+
+/// Why the engine left a unit unplaced, for `flotta why`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    /// The unit.
+    pub unit: String,
+    /// One line (`3 machines: conflicts with … via *@8080.service`).
+    pub summary: String,
+    /// The scheduler's full explanation (per-machine rejections).
+    #[serde(default)]
+    pub detail: serde_json::Value,
+    /// The engine's fencing token when it decided.
+    #[serde(default)]
+    pub term: u64,
 }

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{RegistryError, Result};
 use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId};
 use crate::model::{
-    Assignment, Endpoint, Envelope, Machine, TargetState, Unit, UnitState, VERSION,
+    Assignment, Decision, Endpoint, Envelope, Machine, TargetState, Unit, UnitState, VERSION,
 };
 
 /// The default key prefix.
@@ -392,6 +392,51 @@ impl<B: KvBackend> Registry<B> {
     /// Backend failures; bad values are skipped and reported.
     pub async fn unit_states(&self) -> Result<Listing<UnitState>> {
         Ok(strip(self.list_all::<UnitState>("states").await?))
+    }
+
+    // ---- engine decisions ----
+
+    /// Records why a unit is unplaced.
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn put_decision(&self, decision: &Decision) -> Result<u64> {
+        check_segment("unit name", &decision.unit)?;
+        let key = self.key("decisions", &decision.unit);
+        self.backend
+            .put(&key, &encode(decision)?, None, Condition::Always)
+            .await
+    }
+
+    /// Why `unit` is unplaced, if the engine said so.
+    ///
+    /// # Errors
+    /// Backend failures or a stored value that does not decode.
+    pub async fn decision(&self, unit: &str) -> Result<Option<Decision>> {
+        check_segment("unit name", unit)?;
+        Ok(self
+            .get_typed::<Decision>(&self.key("decisions", unit))
+            .await?
+            .map(|(d, _)| d))
+    }
+
+    /// Every recorded decision.
+    ///
+    /// # Errors
+    /// Backend failures; bad values are skipped and reported.
+    pub async fn decisions(&self) -> Result<Listing<Decision>> {
+        Ok(strip(self.list_all::<Decision>("decisions").await?))
+    }
+
+    /// Forgets why `unit` was unplaced (it is placed now, or gone).
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn delete_decision(&self, unit: &str) -> Result<bool> {
+        check_segment("unit name", unit)?;
+        self.backend
+            .delete(&self.key("decisions", unit), Condition::Always)
+            .await
     }
 
     /// Registers an endpoint on a lease: it disappears with the lease.

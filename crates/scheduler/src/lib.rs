@@ -84,7 +84,7 @@ pub mod plugin;
 pub mod wasm;
 
 pub use explain::{Explanation, Rejection};
-pub use model::{Machine, Requirements, Resources, Strategy, TargetState, UnitSpec};
+pub use model::{Machine, Requirements, Resources, SpecError, Strategy, TargetState, UnitSpec};
 pub use placement::Placement;
 pub use plan::{Action, Desired, Observed, Plan, Unplaced, plan, plan_with_plugins};
 pub use plugin::{FailurePolicy, PlacementPlugin, PluginError, Rejections};

@@ -2,8 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use flotta_unit_spec::fleet::FleetOptions;
+use flotta_unit_spec::fleet::{FleetError, FleetOptions};
+use flotta_unit_spec::flotta_options::{self, FlottaError, FlottaOptions};
+use flotta_unit_spec::name::UnitName;
+use flotta_unit_spec::syntax::UnitFile;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 /// A machine units can be placed on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +101,17 @@ impl From<&FleetOptions> for Requirements {
     }
 }
 
+/// Why a unit file has no placement view.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SpecError {
+    /// `[X-Fleet]` is invalid.
+    #[error("[X-Fleet]: {0}")]
+    Fleet(#[from] FleetError),
+    /// `[X-Flotta]` is invalid.
+    #[error("[X-Flotta]: {0}")]
+    Flotta(#[from] FlottaError),
+}
+
 /// A unit to place.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -125,6 +140,38 @@ pub struct UnitSpec {
 }
 
 impl UnitSpec {
+    /// The placement view of unit file `unit` under `name`: `[X-Fleet]`
+    /// requirements, `[X-Flotta]` requests, strategy and plugins, and the
+    /// options plugins see. The target is `launched`.
+    ///
+    /// # Errors
+    /// An invalid `[X-Fleet]` or `[X-Flotta]` section.
+    pub fn from_unit(unit: &UnitFile, name: &UnitName) -> Result<UnitSpec, SpecError> {
+        let fleet = FleetOptions::from_unit(unit, Some(name))?;
+        let flotta = FlottaOptions::from_unit(unit, Some(name))?;
+        let mut spec = UnitSpec::new(name.as_str());
+        spec.requirements = (&fleet).into();
+        spec.requests.cpu_millis = flotta.requests.cpu_millis;
+        spec.requests.memory_bytes = flotta.requests.memory_bytes;
+        spec.placement = flotta.placement.clone();
+        spec.options = unit
+            .entries()
+            .filter(|e| {
+                e.section == flotta_unit_spec::fleet::SECTION
+                    || e.section == flotta_options::SECTION
+            })
+            .map(|e| (e.key.to_owned(), e.value.to_owned()))
+            .collect();
+        spec.strategy = match flotta.strategy {
+            flotta_options::Strategy::LeastLoaded => Strategy::LeastLoaded,
+            flotta_options::Strategy::Binpack => Strategy::Binpack,
+            flotta_options::Strategy::Spread => {
+                Strategy::Spread(flotta.spread_by.unwrap_or_else(|| "zone".into()))
+            }
+        };
+        Ok(spec)
+    }
+
     /// A launched unit with no requirements.
     pub fn new(name: impl Into<String>) -> Self {
         UnitSpec {

@@ -24,7 +24,7 @@
 //! | `Tags=` | whitespace-separated endpoint tags (repeatable) |
 //! | `Weight=` | balancer weight, 1–256 (default 1) |
 //! | `Backup=` | a backup member: used only when no other member is up |
-//! | `HealthCheck=` | `http://…` or `tcp://host:port` probed before registering |
+//! | `HealthCheck=` | `http://…`, `tcp://host:port`, or a path (`/health`) on the endpoint itself, probed before registering |
 //! | `HealthCheckIntervalSec=` | probe interval (time span, default 2s) |
 //! | `DrainSec=` | time between deregistering and `ExecStop=` |
 //! | `Cpu=` | CPU request: cores (`0.5`, `2`) or millicores (`250m`) |
@@ -320,12 +320,12 @@ fn parse_health_check(at: &At<'_>, v: &str) -> Result<Option<String>, FlottaErro
     if v.is_empty() {
         return Ok(None);
     }
-    if v.starts_with("http://") || v.starts_with("tcp://") {
+    if v.starts_with("http://") || v.starts_with("tcp://") || v.starts_with('/') {
         Ok(Some(v.to_owned()))
     } else {
         Err(at.error(
             v,
-            "expected an http:// URL or tcp://host:port (https is not probed)",
+            "expected an http:// URL, tcp://host:port or a /path on the endpoint (https is not probed)",
         ))
     }
 }

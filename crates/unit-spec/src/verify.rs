@@ -184,7 +184,13 @@ pub fn verify(unit: &UnitFile, name: Option<&UnitName>) -> Vec<Diagnostic> {
             message: e.kind.to_string(),
         }),
     }
-    if let Err(e) = FlottaOptions::from_unit(unit, Some(name)) {
+    // A template's `%i` is unknown until it is instantiated (`Port=%i`):
+    // check it as instance `1`, which is a valid value of every key.
+    let example = match name.kind() {
+        crate::name::UnitKind::Template => name.instantiate("1").ok(),
+        _ => None,
+    };
+    if let Err(e) = FlottaOptions::from_unit(unit, Some(example.as_ref().unwrap_or(name))) {
         out.push(Diagnostic {
             severity: Severity::Error,
             line: e.line,

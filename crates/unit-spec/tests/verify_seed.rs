@@ -7,10 +7,16 @@ use flotta_unit_spec::verify::{Severity, verify_text};
 
 fn seed_units() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed/units");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/seed/units exists")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    // The seed's units and their local variants (`local/`).
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for dir in [dir.clone(), dir.join("local")] {
+        paths.extend(
+            std::fs::read_dir(&dir)
+                .expect("examples/seed/units exists")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.is_file()),
+        );
+    }
     paths.sort();
     assert!(!paths.is_empty());
     paths
@@ -76,10 +82,17 @@ fn corrupted_copies_name_line_and_column() {
         assert!(e.2.contains("quote"), "{e:?}");
 
         // An unknown specifier.
-        let n = line_of(&text, "ExecStop=");
-        let bad = with_line(&text, n, "ExecStop=/usr/bin/docker stop %z");
+        let key = if text.contains("\nExecStop=") {
+            "ExecStop="
+        } else {
+            "ExecStart="
+        };
+        let n = line_of(&text, key);
+        let line = format!("{key}/usr/bin/docker stop %z");
+        let bad = with_line(&text, n, &line);
         let e = &errors(&name, &bad)[0];
-        assert_eq!((e.0, e.1), (n, 31), "{name}: {e:?}");
+        let column = line.find("%z").map_or(0, |c| c + 1);
+        assert_eq!((e.0, e.1), (n, column), "{name}: {e:?}");
         assert!(e.2.contains("%z"), "{e:?}");
     }
 }

@@ -34,6 +34,12 @@ pub struct AgentArgs {
     /// Seconds the machine's lease outlives the agent.
     #[arg(long, default_value_t = 10)]
     lease_ttl_secs: u64,
+    /// Seconds a vanished machine keeps its units before the engine moves them.
+    #[arg(long, env = "FLOTTA_RESCHEDULE_GRACE_SECS", default_value_t = 10)]
+    reschedule_grace_secs: u64,
+    /// Do not run an engine here (machines without one never lead).
+    #[arg(long)]
+    no_engine: bool,
 }
 
 /// Runs the agent until Ctrl-C or SIGTERM; units keep running after.
@@ -58,6 +64,7 @@ pub fn run(args: &AgentArgs) -> anyhow::Result<ExitCode> {
         lease_ttl: Duration::from_secs(args.lease_ttl_secs.max(1)),
         state_dir: args.state_dir.clone(),
         period: Duration::from_millis(200),
+        engine_grace: (!args.no_engine).then(|| Duration::from_secs(args.reschedule_grace_secs)),
     };
     let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
     rt.block_on(async {

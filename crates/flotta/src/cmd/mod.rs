@@ -2,6 +2,9 @@
 
 pub mod agent;
 pub mod balance;
+pub mod control;
+pub mod journal;
+pub mod kv;
 pub mod plan;
 pub mod plugin;
 pub mod unit;

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use flotta_scheduler::{Desired, Machine, Observed, Strategy, UnitSpec, plan_with_plugins};
-use flotta_unit_spec::fleet::FleetOptions;
-use flotta_unit_spec::flotta_options::{self, FlottaOptions};
+use flotta_scheduler::{Desired, Machine, Observed, UnitSpec, plan_with_plugins};
 use flotta_unit_spec::name::{UnitKind, UnitName};
 use flotta_unit_spec::syntax::UnitFile;
 
@@ -100,7 +98,7 @@ fn unit_name(path: &Path) -> Option<UnitName> {
 
 /// fleetctl's lookup: the file itself, else its template; flotta also accepts
 /// the seed's naming, where `app.1@8080.service` is an instance of `app@.service`.
-fn find_unit_file(dir: &Path, name: &UnitName) -> anyhow::Result<PathBuf> {
+pub(crate) fn find_unit_file(dir: &Path, name: &UnitName) -> anyhow::Result<PathBuf> {
     let own = dir.join(name.as_str());
     if own.is_file() {
         return Ok(own);
@@ -127,28 +125,5 @@ fn find_unit_file(dir: &Path, name: &UnitName) -> anyhow::Result<PathBuf> {
 fn unit_spec(path: &Path, name: &UnitName) -> anyhow::Result<UnitSpec> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let unit = UnitFile::parse_bytes(&bytes).map_err(|e| e.with_file(path))?;
-    let fleet = FleetOptions::from_unit(&unit, Some(name))
-        .with_context(|| format!("{}: [X-Fleet]", path.display()))?;
-    let flotta = FlottaOptions::from_unit(&unit, Some(name))
-        .with_context(|| format!("{}: [{}]", path.display(), flotta_options::SECTION))?;
-    let mut spec = UnitSpec::new(name.as_str());
-    spec.requirements = (&fleet).into();
-    spec.requests.cpu_millis = flotta.requests.cpu_millis;
-    spec.requests.memory_bytes = flotta.requests.memory_bytes;
-    spec.placement = flotta.placement.clone();
-    spec.options = unit
-        .entries()
-        .filter(|e| {
-            e.section == flotta_unit_spec::fleet::SECTION || e.section == flotta_options::SECTION
-        })
-        .map(|e| (e.key.to_owned(), e.value.to_owned()))
-        .collect();
-    spec.strategy = match flotta.strategy {
-        flotta_options::Strategy::LeastLoaded => Strategy::LeastLoaded,
-        flotta_options::Strategy::Binpack => Strategy::Binpack,
-        flotta_options::Strategy::Spread => {
-            Strategy::Spread(flotta.spread_by.unwrap_or_else(|| "zone".into()))
-        }
-    };
-    Ok(spec)
+    UnitSpec::from_unit(&unit, name).with_context(|| path.display().to_string())
 }

@@ -49,7 +49,8 @@ impl UnitCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Unit files to check.
+    /// Unit files to check; a directory means the unit files in it and
+    /// below (by name: `*.service`, `*.socket`, …).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Print diagnostics as a JSON array.
@@ -139,9 +140,30 @@ struct FileDiagnostic<'a> {
     diagnostic: Diagnostic,
 }
 
+/// `paths` with directories replaced by the unit files in them, sorted.
+fn expand_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        entries.sort();
+        let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+            entries.into_iter().partition(|p| p.is_dir());
+        out.extend(files.into_iter().filter(|f| name_of(f).is_some()));
+        out.extend(expand_dirs(&dirs));
+    }
+    out
+}
+
 fn verify_files(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut all = Vec::new();
-    for file in &args.files {
+    let files = expand_dirs(&args.files);
+    for file in &files {
         let diagnostics = match std::fs::read(file) {
             Err(err) => vec![Diagnostic {
                 severity: Severity::Error,
@@ -175,8 +197,8 @@ fn verify_files(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     }
     eprintln!(
         "{} file{} checked: {errors} error{}, {warnings} warning{}",
-        args.files.len(),
-        plural(args.files.len()),
+        files.len(),
+        plural(files.len()),
         plural(errors),
         plural(warnings)
     );

@@ -1,0 +1,96 @@
+//! `flotta journal`: a unit's output on this machine, as the agent kept it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use flotta_agent::journal::{Entry, Journal};
+use flotta_unit_spec::timespan::{TimeSpan, parse_timespan};
+
+/// Arguments of `flotta journal`.
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// The unit (`sample.application@8080.service`).
+    unit: String,
+    /// The agent's state directory (the journal is its `journal/`).
+    #[arg(long, env = "FLOTTA_STATE_DIR", default_value = "/var/lib/flotta")]
+    state_dir: PathBuf,
+    /// Show the last N entries (fleetctl's default: 10).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    lines: usize,
+    /// Only entries newer than this long ago (`10min`, `2h`, `1d`).
+    #[arg(long, value_name = "SPAN")]
+    since: Option<String>,
+    /// Keep printing entries as they are written, until Ctrl-C.
+    #[arg(short, long)]
+    follow: bool,
+    /// One JSON object per line (`at_us`, `stream`, `text`).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the journal; with `--follow` it runs until interrupted.
+pub fn run(args: &JournalArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.state_dir.join("journal");
+    if !dir.is_dir() {
+        bail!(
+            "no journal at {} (is the agent's --state-dir elsewhere?)",
+            dir.display()
+        );
+    }
+    let journal = Journal::open(&dir, u64::MAX)?;
+    let since_us = match &args.since {
+        None => None,
+        Some(span) => match parse_timespan(span) {
+            Ok(TimeSpan::Finite(d)) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Some(u64::try_from(now.saturating_sub(d).as_micros()).unwrap_or(u64::MAX))
+            }
+            Ok(TimeSpan::Infinity) => Some(0),
+            Err(e) => bail!("--since {span:?}: {e}"),
+        },
+    };
+    // Follow from the end before reading, so nothing falls between the two.
+    let mut follow = journal.follow(&args.unit)?;
+    for entry in journal.read(&args.unit, Some(args.lines), since_us)? {
+        print_entry(&entry, args.json)?;
+    }
+    if !args.follow {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(async {
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => return anyhow::Ok(()),
+                got = follow.next(Duration::from_millis(200)) => {
+                    for entry in got? {
+                        print_entry(&entry, args.json)?;
+                    }
+                }
+            }
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_entry(entry: &Entry, json: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(entry)?)?;
+    } else {
+        for line in entry.text.lines() {
+            writeln!(out, "{} {}: {line}", entry.timestamp(), entry.stream)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
