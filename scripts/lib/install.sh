@@ -76,3 +76,15 @@ ensure_pip() {
     }
   done
 }
+
+# ensure_pip_module MODULE:SPEC... — pip-installs SPEC unless python3 can
+# import MODULE.
+ensure_pip_module() {
+  local spec
+  for spec in "$@"; do
+    python3 -c "import ${spec%%:*}" >/dev/null 2>&1 || {
+      echo "pip install ${spec#*:}"
+      python3 -m pip install --quiet --disable-pip-version-check "${spec#*:}"
+    }
+  done
+}

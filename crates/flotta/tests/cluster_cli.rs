@@ -28,10 +28,15 @@ impl Drop for Agent {
     }
 }
 
-fn agent(url: &str, n: u8) -> Agent {
+fn agent(url: &str, n: u8, api: Option<u16>) -> Agent {
     let state = tempfile::tempdir().expect("state dir");
-    let child = Command::new(env!("CARGO_BIN_EXE_flotta"))
-        .args(["agent", "--etcd", url, "--public-ip"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_flotta"));
+    cmd.args(["agent", "--etcd", url]);
+    if let Some(port) = api {
+        cmd.args(["--api-listen", &format!("127.0.0.1:{port}")]);
+    }
+    let child = cmd
+        .arg("--public-ip")
         .arg(format!("127.0.0.{n}"))
         .args(["--metadata", &format!("zone=z{n}")])
         .args(["--lease-ttl-secs", &TTL.as_secs().to_string()])
@@ -97,11 +102,22 @@ fn seed_template(dir: &Path) -> PathBuf {
     path
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
 fn get(authority: &str) -> Option<String> {
+    get_path(authority, "/sample")
+}
+
+fn get_path(authority: &str, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(authority).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    s.write_all(format!("GET /sample HTTP/1.0\r\nHost: {authority}\r\n\r\n").as_bytes())
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").as_bytes())
         .ok()?;
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
@@ -120,7 +136,10 @@ fn machine_of(url: &str, unit: &str) -> Option<String> {
 fn the_seed_sequence_on_three_agents_and_etcd() {
     let etcd = EtcdServer::start().expect("etcd");
     let url = etcd.client_url();
-    let mut agents: Vec<Agent> = (1..=3).map(|n| agent(&url, n)).collect();
+    let api = free_port();
+    let mut agents: Vec<Agent> = (1..=3)
+        .map(|n| agent(&url, n, (n == 3).then_some(api)))
+        .collect();
     eventually("three machines", LIMIT, || {
         ok(&url, &["list-machines", "--no-legend"]).lines().count() == 3
     });
@@ -131,10 +150,7 @@ fn the_seed_sequence_on_three_agents_and_etcd() {
         "{machines}"
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
+    let port = free_port();
     let dir = tempfile::tempdir().expect("units dir");
     let template = seed_template(dir.path());
     let instance = |n: u32| format!("sample.application.{n}@{port}.service");
@@ -174,6 +190,22 @@ fn the_seed_sequence_on_three_agents_and_etcd() {
             .unwrap_or_else(|| panic!("{} listed: {units}", instance(n)));
         assert!(row.contains("active") && row.contains("running"), "{row}");
     }
+    // The same cluster through fleet's API v1, served by the third agent.
+    let listed = get_path(&format!("127.0.0.1:{api}"), "/fleet/v1/units").expect("the API answers");
+    let body = listed.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let units: serde_json::Value = serde_json::from_str(body).expect("json");
+    let first = &units["units"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["name"] == instance(1).as_str()))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(first["desiredState"], "launched", "{body}");
+    assert_eq!(first["currentState"], "launched", "{body}");
+    assert_eq!(
+        first["machineID"].as_str().map(str::len),
+        Some(32),
+        "{body}"
+    );
     let files = ok(&url, &["list-unit-files"]);
     assert!(
         files.contains("DSTATE") && files.contains("launched"),

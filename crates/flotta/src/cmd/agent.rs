@@ -40,6 +40,10 @@ pub struct AgentArgs {
     /// Do not run an engine here (machines without one never lead).
     #[arg(long)]
     no_engine: bool,
+    /// Serve fleet's API v1 (`/fleet/v1/...`) here; loopback only, as the
+    /// API has no authentication yet.
+    #[arg(long, env = "FLOTTA_API_LISTEN", value_name = "ADDR:PORT")]
+    api_listen: Option<std::net::SocketAddr>,
 }
 
 /// Runs the agent until Ctrl-C or SIGTERM; units keep running after.
@@ -71,7 +75,23 @@ pub fn run(args: &AgentArgs) -> anyhow::Result<ExitCode> {
         let backend = EtcdBackend::connect(&EtcdOptions::new(args.etcd.clone()))
             .await
             .with_context(|| format!("connecting to etcd at {}", args.etcd.join(",")))?;
-        let agent = Agent::new(Registry::new(backend), options)?;
+        let registry = Registry::new(backend);
+        if let Some(addr) = args.api_listen {
+            if !addr.ip().is_loopback() {
+                bail!("--api-listen {addr}: only loopback addresses (127.0.0.0/8, ::1) until the API has authentication");
+            }
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("--api-listen {addr}"))?;
+            eprintln!("flotta agent: fleet API v1 on http://{addr}/fleet/v1/");
+            let api = registry.clone();
+            tokio::spawn(async move {
+                if let Err(e) = flotta_api::serve(listener, api).await {
+                    tracing::error!("api: {e}");
+                }
+            });
+        }
+        let agent = Agent::new(registry, options)?;
         eprintln!("flotta agent: machine {id}, state in {}", args.state_dir.display());
         let shutdown = async {
             let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();

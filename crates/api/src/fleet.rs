@@ -1,0 +1,682 @@
+//! fleet's API v1 over the registry.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::header::{CONTENT_TYPE, SERVER};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use flotta_registry::kv::KvBackend;
+use flotta_registry::model::{TargetState, Unit};
+use flotta_registry::{Registry, RegistryError};
+use flotta_scheduler::UnitSpec;
+use flotta_unit_spec::name::{UnitKind, UnitName};
+use flotta_unit_spec::options::UnitOption;
+use flotta_unit_spec::syntax::UnitFile;
+use serde::{Deserialize, Serialize};
+
+use crate::page;
+
+/// Largest request body accepted (bytes).
+pub const MAX_BODY: usize = 1 << 20;
+
+/// fleet's unit entity.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FleetUnit {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    options: Vec<UnitOption>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    desired_state: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    current_state: String,
+    #[serde(
+        default,
+        rename = "machineID",
+        skip_serializing_if = "String::is_empty"
+    )]
+    machine_id: String,
+}
+
+/// A `PUT` body: any field may be missing or `null` (fleet clients send
+/// `"desiredState": null` when creating).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FleetUnitIn {
+    name: Option<String>,
+    options: Option<Vec<UnitOption>>,
+    desired_state: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FleetState {
+    name: String,
+    hash: String,
+    #[serde(rename = "machineID")]
+    machine_id: String,
+    #[serde(rename = "systemdLoadState")]
+    load: String,
+    #[serde(rename = "systemdActiveState")]
+    active: String,
+    #[serde(rename = "systemdSubState")]
+    sub: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FleetMachine {
+    id: String,
+    #[serde(rename = "primaryIP", skip_serializing_if = "String::is_empty")]
+    primary_ip: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    metadata: BTreeMap<String, String>,
+}
+
+/// fleet's error body.
+fn error(code: StatusCode, message: impl Into<String>) -> Response {
+    let body = serde_json::json!({"error": {"code": code.as_u16(), "message": message.into()}});
+    (code, axum::Json(body)).into_response()
+}
+
+fn registry_error(e: &RegistryError) -> Response {
+    tracing::warn!("api: registry: {e}");
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("registry unavailable: {e}"),
+    )
+}
+
+fn json<T: Serialize>(value: &T) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
+}
+
+/// Every route, under `/fleet/v1` and `/v1-alpha`.
+pub(crate) fn routes<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
+) -> Router {
+    let mut router = Router::new();
+    for base in ["/fleet/v1", "/v1-alpha"] {
+        router = router
+            .route(&format!("{base}/discovery"), any(discovery))
+            .route(&format!("{base}/units"), any(units::<B>))
+            .route(&format!("{base}/units/{{name}}"), any(unit::<B>))
+            .route(&format!("{base}/state"), any(states::<B>))
+            .route(&format!("{base}/state/{{name}}"), any(state::<B>))
+            .route(&format!("{base}/machines"), any(machines::<B>))
+            .route(
+                base,
+                any(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "") }),
+            );
+    }
+    router
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "") })
+        .layer(axum::middleware::map_response(
+            |mut res: Response| async move {
+                res.headers_mut().insert(
+                    SERVER,
+                    HeaderValue::from_static(concat!("flotta/", env!("CARGO_PKG_VERSION"))),
+                );
+                res
+            },
+        ))
+        .with_state(registry)
+}
+
+async fn discovery(method: Method) -> Response {
+    if method != Method::GET {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "only HTTP GET supported against this resource",
+        );
+    }
+    json(&discovery_document())
+}
+
+/// A Google API discovery document for the routes above, which is how
+/// fleet's clients (Go's and Python's `fleet` package) bind to the API.
+/// `$ENDPOINT` is left for the client to fill in, as fleet did.
+fn discovery_document() -> serde_json::Value {
+    use serde_json::json;
+    let string = json!({"type": "string"});
+    let states = json!({"type": "string", "enum": ["inactive", "loaded", "launched"]});
+    let page_of = |item: &str, key: &str| {
+        json!({
+            "id": format!("{item}Page"),
+            "type": "object",
+            "properties": {
+                key: {"type": "array", "items": {"$ref": item}},
+                "nextPageToken": string,
+            }
+        })
+    };
+    let unit_name = json!({"unitName": {"type": "string", "location": "path", "required": true}});
+    let page_token = json!({"type": "string", "location": "query"});
+    json!({
+        "kind": "discovery#restDescription",
+        "discoveryVersion": "v1",
+        "id": "fleet:v1",
+        "name": "fleet",
+        "version": "v1",
+        "title": "fleet API v1, served by flotta",
+        "protocol": "rest",
+        "baseUrl": "$ENDPOINT/fleet/v1/",
+        "basePath": "/fleet/v1/",
+        "rootUrl": "$ENDPOINT/",
+        "servicePath": "fleet/v1/",
+        "batchPath": "batch",
+        "parameters": {},
+        "schemas": {
+            "Machine": {
+                "id": "Machine",
+                "type": "object",
+                "properties": {
+                    "id": string,
+                    "primaryIP": string,
+                    "metadata": {"type": "object", "additionalProperties": string},
+                }
+            },
+            "MachinePage": page_of("Machine", "machines"),
+            "UnitOption": {
+                "id": "UnitOption",
+                "type": "object",
+                "properties": {"section": string, "name": string, "value": string}
+            },
+            "Unit": {
+                "id": "Unit",
+                "type": "object",
+                "properties": {
+                    "name": string,
+                    "options": {"type": "array", "items": {"$ref": "UnitOption"}},
+                    "desiredState": states,
+                    "currentState": states,
+                    "machineID": string,
+                }
+            },
+            "UnitPage": page_of("Unit", "units"),
+            "UnitState": {
+                "id": "UnitState",
+                "type": "object",
+                "properties": {
+                    "name": string,
+                    "hash": string,
+                    "machineID": string,
+                    "systemdLoadState": string,
+                    "systemdActiveState": string,
+                    "systemdSubState": string,
+                }
+            },
+            "UnitStatePage": page_of("UnitState", "states"),
+        },
+        "resources": {
+            "Machines": {"methods": {
+                "List": {
+                    "id": "fleet.Machine.List",
+                    "httpMethod": "GET",
+                    "path": "machines",
+                    "parameters": {"nextPageToken": page_token},
+                    "response": {"$ref": "MachinePage"}
+                }
+            }},
+            "Units": {"methods": {
+                "List": {
+                    "id": "fleet.Unit.List",
+                    "httpMethod": "GET",
+                    "path": "units",
+                    "parameters": {"nextPageToken": page_token},
+                    "response": {"$ref": "UnitPage"}
+                },
+                "Get": {
+                    "id": "fleet.Unit.Get",
+                    "httpMethod": "GET",
+                    "path": "units/{unitName}",
+                    "parameters": unit_name,
+                    "parameterOrder": ["unitName"],
+                    "response": {"$ref": "Unit"}
+                },
+                "Delete": {
+                    "id": "fleet.Unit.Delete",
+                    "httpMethod": "DELETE",
+                    "path": "units/{unitName}",
+                    "parameters": unit_name,
+                    "parameterOrder": ["unitName"]
+                },
+                "Set": {
+                    "id": "fleet.Unit.Set",
+                    "httpMethod": "PUT",
+                    "path": "units/{unitName}",
+                    "parameters": unit_name,
+                    "parameterOrder": ["unitName"],
+                    "request": {"$ref": "Unit"}
+                }
+            }},
+            "UnitState": {"methods": {
+                "List": {
+                    "id": "fleet.UnitState.List",
+                    "httpMethod": "GET",
+                    "path": "state",
+                    "parameters": {
+                        "nextPageToken": page_token,
+                        "unitName": page_token,
+                        "machineID": page_token,
+                    },
+                    "response": {"$ref": "UnitStatePage"}
+                }
+            }}
+        }
+    })
+}
+
+/// Query parameters: each name's values, percent-decoded.
+fn query(req_query: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for pair in req_query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        out.entry(percent_decode(k))
+            .or_default()
+            .push(percent_decode(v));
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'%', Some(hex)) => match std::str::from_utf8(hex)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(b) => {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+                None => out.push(b'%'),
+            },
+            (b'+', _) => out.push(b' '),
+            (b, _) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The page a request asks for, or fleet's 400 message.
+fn requested_page(q: &BTreeMap<String, Vec<String>>) -> Result<u16, String> {
+    match q.get("nextPageToken").map(Vec::as_slice) {
+        None | Some([]) => Ok(1),
+        Some([token]) => page::decode(token),
+        Some(_) => Err("too many values for page token".into()),
+    }
+}
+
+fn paged<T: Serialize + Clone>(key: &str, items: &[T], page: u16) -> Response {
+    let (items, next) = page::slice(items, page);
+    let mut body = serde_json::Map::new();
+    if !items.is_empty() {
+        body.insert(key.into(), serde_json::to_value(items).unwrap_or_default());
+    }
+    if let Some(next) = next {
+        body.insert("nextPageToken".into(), next.into());
+    }
+    json(&body)
+}
+
+fn target_word(t: TargetState) -> &'static str {
+    match t {
+        TargetState::Inactive => "inactive",
+        TargetState::Loaded => "loaded",
+        TargetState::Launched => "launched",
+    }
+}
+
+/// Units in fleet's shape, with machine and current state from the
+/// assignments and the states the machines report.
+async fn fleet_units<B: KvBackend>(
+    registry: &Registry<B>,
+    only: Option<&str>,
+) -> Result<Vec<FleetUnit>, RegistryError> {
+    let units = match only {
+        Some(name) => registry.unit(name).await?.into_iter().collect(),
+        None => {
+            let mut all = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = registry.units(after.as_deref(), 1000).await?;
+                all.extend(page.items);
+                match page.next {
+                    Some(n) => after = Some(n),
+                    None => break all,
+                }
+            }
+        }
+    };
+    let assigned: BTreeMap<String, String> = registry
+        .assignments()
+        .await?
+        .items
+        .into_iter()
+        .map(|a| (a.unit, a.machine))
+        .collect();
+    let states = registry.unit_states().await?.items;
+    Ok(units
+        .into_iter()
+        .map(|u: Unit| {
+            let machine = assigned.get(&u.name).cloned().unwrap_or_default();
+            let reported = states
+                .iter()
+                .filter(|s| s.unit == u.name && s.machine == machine);
+            let current = if machine.is_empty() {
+                "inactive"
+            } else if reported.clone().any(|s| s.active_state == "active") {
+                "launched"
+            } else {
+                "loaded"
+            };
+            FleetUnit {
+                options: u.unit_file().map(|f| f.to_options()).unwrap_or_default(),
+                desired_state: target_word(u.target_state).into(),
+                current_state: current.into(),
+                machine_id: machine,
+                name: u.name,
+            }
+        })
+        .collect())
+}
+
+async fn units<B: KvBackend + Clone + Send + Sync + 'static>(
+    State(registry): State<Registry<B>>,
+    req: Request,
+) -> Response {
+    if req.method() != Method::GET {
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET supported against this resource",
+        );
+    }
+    let page = match requested_page(&query(req.uri().query())) {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    match fleet_units(&registry, None).await {
+        Ok(all) => paged("units", &all, page),
+        Err(e) => registry_error(&e),
+    }
+}
+
+async fn unit<B: KvBackend + Clone + Send + Sync + 'static>(
+    State(registry): State<Registry<B>>,
+    Path(name): Path<String>,
+    req: Request,
+) -> Response {
+    match *req.method() {
+        Method::GET => match fleet_units(&registry, Some(&name)).await {
+            Ok(found) => match found.first() {
+                Some(u) => json(u),
+                None => error(StatusCode::NOT_FOUND, "unit does not exist"),
+            },
+            Err(e) => registry_error(&e),
+        },
+        Method::DELETE => match registry.delete_unit(&name).await {
+            Ok(true) => StatusCode::NO_CONTENT.into_response(),
+            Ok(false) => error(StatusCode::NOT_FOUND, "unit does not exist"),
+            Err(e) => registry_error(&e),
+        },
+        Method::PUT => put_unit(&registry, &name, req).await,
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET, PUT and DELETE supported against this resource",
+        ),
+    }
+}
+
+/// fleet's `PUT /units/{name}`: create (or replace, when the options
+/// differ), else change the desired state.
+async fn put_unit<B: KvBackend>(registry: &Registry<B>, url_name: &str, req: Request) -> Response {
+    let types: Vec<&HeaderValue> = req.headers().get_all(CONTENT_TYPE).iter().collect();
+    if types.len() != 1 {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("expected 1 Content-Type, got {}", types.len()),
+        );
+    }
+    let media = types[0]
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim();
+    if !media.eq_ignore_ascii_case("application/json") {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "only acceptable Content-Type is application/json",
+        );
+    }
+    let bytes = match axum::body::to_bytes(req.into_body(), MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body larger than {MAX_BODY} bytes"),
+            );
+        }
+    };
+    let body: FleetUnitIn = match serde_json::from_slice(&bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("unable to decode body: {e}"),
+            );
+        }
+    };
+    let name = body
+        .name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| url_name.to_owned());
+    if name != url_name {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("name in URL {url_name:?} differs from unit name in request body {name:?}"),
+        );
+    }
+    let parsed = match UnitName::parse(&name)
+        .map_err(|e| e.to_string())
+        .and_then(|n| {
+            n.validate_fleet().map_err(|e| e.to_string())?;
+            Ok(n)
+        }) {
+        Ok(n) => n,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let target = match body.desired_state.as_deref().unwrap_or("") {
+        "" => None,
+        "inactive" => Some(TargetState::Inactive),
+        "loaded" => Some(TargetState::Loaded),
+        "launched" => Some(TargetState::Launched),
+        other => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("desiredState {other:?}: expected inactive, loaded or launched"),
+            );
+        }
+    };
+    let existing = match registry.unit(&name).await {
+        Ok(u) => u,
+        Err(e) => return registry_error(&e),
+    };
+    let options = body.options.unwrap_or_default();
+    let file = if options.is_empty() {
+        None
+    } else {
+        match UnitFile::from_options(&options) {
+            Ok(f) => Some(f),
+            Err(e) => return error(StatusCode::BAD_REQUEST, format!("options: {e}")),
+        }
+    };
+    if let Some(file) = &file {
+        if parsed.kind() != UnitKind::Template
+            && let Err(e) = UnitSpec::from_unit(file, &parsed)
+        {
+            return error(StatusCode::BAD_REQUEST, e.to_string());
+        }
+        let unit = Unit::new(&name, file, target.unwrap_or(TargetState::Inactive));
+        let expected = match &existing {
+            None => Some(0),
+            Some(old) if old.hash != unit.hash => Some(old.modified_revision),
+            Some(_) => None, // same contents: a desired-state update below
+        };
+        if let Some(expected) = expected {
+            if parsed.kind() == UnitKind::Template && unit.target_state != TargetState::Inactive {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("cannot activate template {name:?}"),
+                );
+            }
+            return match registry.put_unit(&unit, Some(expected)).await {
+                Ok(_) => StatusCode::CREATED.into_response(),
+                Err(RegistryError::Conflict { .. }) => {
+                    error(StatusCode::CONFLICT, "unit changed concurrently; retry")
+                }
+                Err(e) => registry_error(&e),
+            };
+        }
+    } else if existing.is_none() {
+        return error(
+            StatusCode::CONFLICT,
+            "unit does not exist and options field empty",
+        );
+    }
+    let Some(target) = target else {
+        return error(
+            StatusCode::CONFLICT,
+            "must provide DesiredState to update existing unit",
+        );
+    };
+    if parsed.kind() == UnitKind::Template && target != TargetState::Inactive {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("cannot activate template {name:?}"),
+        );
+    }
+    match registry.set_target_state(&name, target).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(RegistryError::Conflict { .. }) => {
+            error(StatusCode::CONFLICT, "unit changed concurrently; retry")
+        }
+        Err(e) => registry_error(&e),
+    }
+}
+
+async fn fleet_states<B: KvBackend>(
+    registry: &Registry<B>,
+) -> Result<Vec<FleetState>, RegistryError> {
+    let mut states: Vec<FleetState> = registry
+        .unit_states()
+        .await?
+        .items
+        .into_iter()
+        .map(|s| FleetState {
+            name: s.unit,
+            hash: s.hash,
+            machine_id: s.machine,
+            load: s.load_state,
+            active: s.active_state,
+            sub: s.sub_state,
+        })
+        .collect();
+    states.sort_by(|a, b| (&a.name, &a.machine_id).cmp(&(&b.name, &b.machine_id)));
+    Ok(states)
+}
+
+async fn states<B: KvBackend + Clone + Send + Sync + 'static>(
+    State(registry): State<Registry<B>>,
+    req: Request,
+) -> Response {
+    if req.method() != Method::GET {
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET supported against this resource",
+        );
+    }
+    let q = query(req.uri().query());
+    let page = match requested_page(&q) {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let first = |k: &str| q.get(k).and_then(|v| v.first()).cloned();
+    let (machine, unit) = (first("machineID"), first("unitName"));
+    match fleet_states(&registry).await {
+        Ok(all) => {
+            let kept: Vec<FleetState> = all
+                .into_iter()
+                .filter(|s| machine.as_ref().is_none_or(|m| &s.machine_id == m))
+                .filter(|s| unit.as_ref().is_none_or(|u| &s.name == u))
+                .collect();
+            paged("states", &kept, page)
+        }
+        Err(e) => registry_error(&e),
+    }
+}
+
+async fn state<B: KvBackend + Clone + Send + Sync + 'static>(
+    State(registry): State<Registry<B>>,
+    Path(name): Path<String>,
+    method: Method,
+) -> Response {
+    if method != Method::GET {
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET supported against this resource",
+        );
+    }
+    match fleet_states(&registry).await {
+        Ok(all) => match all.into_iter().find(|s| s.name == name) {
+            Some(s) => json(&s),
+            None => error(StatusCode::NOT_FOUND, "unit state does not exist"),
+        },
+        Err(e) => registry_error(&e),
+    }
+}
+
+async fn machines<B: KvBackend + Clone + Send + Sync + 'static>(
+    State(registry): State<Registry<B>>,
+    req: Request,
+) -> Response {
+    if req.method() != Method::GET {
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET supported against this resource",
+        );
+    }
+    let page = match requested_page(&query(req.uri().query())) {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    match registry.machines().await {
+        Ok(list) => {
+            let all: Vec<FleetMachine> = list
+                .items
+                .into_iter()
+                .map(|m| FleetMachine {
+                    id: m.id,
+                    primary_ip: m.public_ip,
+                    metadata: m
+                        .metadata
+                        .into_iter()
+                        .filter_map(|(k, v)| v.into_iter().next().map(|v| (k, v)))
+                        .collect(),
+                })
+                .collect();
+            paged("machines", &all, page)
+        }
+        Err(e) => registry_error(&e),
+    }
+}
