@@ -11,8 +11,10 @@
 //! twice: one write wins, the other is a conflict the next round re-reads.
 //!
 //! A machine that disappears keeps its units for [`EngineOptions::grace`]
-//! (it may be restarting); after that they move. Units the scheduler cannot
-//! place get a [`Decision`] in the registry saying why.
+//! (it may be restarting); after that they move. A drained machine (see
+//! [`Registry::put_drain`]) loses its units at once and gets no new ones.
+//! Units the scheduler cannot place get a [`Decision`] in the registry
+//! saying why.
 //!
 //! ```
 //! use std::time::Duration;
@@ -187,6 +189,15 @@ impl<B: KvBackend> Engine<B> {
             .map(|(id, _)| id.clone())
             .collect();
 
+        let drained: BTreeSet<String> = self
+            .registry
+            .drains()
+            .await
+            .map_err(registry("listing drains"))?
+            .items
+            .into_iter()
+            .map(|d| d.machine)
+            .collect();
         let units = self.units().await?;
         let assignments: BTreeMap<String, Assignment> = self
             .registry
@@ -215,10 +226,12 @@ impl<B: KvBackend> Engine<B> {
                 self.apply(action, &assignments, &mut round).await?;
             }
         }
+        // A drained machine is, to the scheduler, gone: its units move.
         let desired = Desired {
             machines: self
                 .seen
                 .values()
+                .filter(|(m, _)| !drained.contains(&m.id))
                 .map(|(m, _)| scheduler_machine(m))
                 .collect(),
             units,

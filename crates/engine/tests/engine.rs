@@ -236,3 +236,49 @@ async fn leadership_changes_hands_without_double_placement() {
         "both engines led at some point: {leaders:?}"
     );
 }
+
+#[tokio::test]
+async fn a_drained_machine_loses_its_units_and_gets_no_new_ones() {
+    let registry = Registry::new(MemoryBackend::default());
+    let mut leases = Vec::new();
+    for n in 1..=3 {
+        leases.push(machine(&registry, n, Duration::from_secs(60)).await);
+    }
+    for n in 1..=2 {
+        submit(&registry, &format!("web.{n}@9000.service")).await;
+    }
+    let mut engine = Engine::new(registry.clone(), EngineOptions::new(machine_id(1)));
+    engine.tick(leases[0]).await.expect("tick");
+    let before = placed(&registry).await;
+    assert_eq!(before.get("web.1@9000.service"), Some(&machine_id(1)));
+
+    registry
+        .put_drain(&flotta_registry::model::Drain {
+            machine: machine_id(1),
+            reason: "kernel upgrade".into(),
+        })
+        .await
+        .expect("drain");
+    engine.tick(leases[0]).await.expect("tick");
+    let drained = placed(&registry).await;
+    assert_eq!(
+        drained.get("web.1@9000.service"),
+        Some(&machine_id(3)),
+        "{drained:?}"
+    );
+    submit(&registry, "web.3@9001.service").await;
+    engine.tick(leases[0]).await.expect("tick");
+    let now = placed(&registry).await;
+    assert!(now.values().all(|m| *m != machine_id(1)), "{now:?}");
+    assert_no_conflicts(&now);
+
+    // Undrained, it takes new units again; placed ones stay where they are.
+    assert!(
+        registry
+            .delete_drain(&machine_id(1))
+            .await
+            .expect("undrain")
+    );
+    let round = engine.tick(leases[0]).await.expect("tick");
+    assert!(round.applied.is_empty(), "{round:?}");
+}

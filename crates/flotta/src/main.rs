@@ -69,6 +69,9 @@ enum Command {
     /// Raw keys, etcdctl-style: get, set (with --ttl), ls, rm.
     #[command(subcommand)]
     Kv(cmd::kv::KvCommand),
+    /// Drain a machine (its units move elsewhere) or let it take units again.
+    #[command(subcommand)]
+    Machine(cmd::machine::MachineCommand),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Command::Cat(args) => cmd::control::run_cat(&args),
         Command::Why(args) => cmd::control::run_why(&args),
         Command::Kv(command) => command.run(),
+        Command::Machine(command) => command.run(),
     };
     match result {
         Ok(code) => code,

@@ -211,3 +211,15 @@ pub struct Decision {
     #[serde(default)]
     pub term: u64,
 }
+
+/// An operator's request that a machine take no units (`flotta machine
+/// drain`): the engine moves its units elsewhere and places nothing there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drain {
+    /// The machine.
+    pub machine: String,
+    /// Why, in the operator's words.
+    #[serde(default)]
+    pub reason: String,
+}

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{RegistryError, Result};
 use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId};
 use crate::model::{
-    Assignment, Decision, Endpoint, Envelope, Machine, TargetState, Unit, UnitState, VERSION,
+    Assignment, Decision, Drain, Endpoint, Envelope, Machine, TargetState, Unit, UnitState, VERSION,
 };
 
 /// The default key prefix.
@@ -392,6 +392,40 @@ impl<B: KvBackend> Registry<B> {
     /// Backend failures; bad values are skipped and reported.
     pub async fn unit_states(&self) -> Result<Listing<UnitState>> {
         Ok(strip(self.list_all::<UnitState>("states").await?))
+    }
+
+    // ---- drains ----
+
+    /// Marks a machine drained (it need not be present: a drain outlives
+    /// the machine's lease).
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn put_drain(&self, drain: &Drain) -> Result<u64> {
+        check_segment("machine id", &drain.machine)?;
+        let key = self.key("drains", &drain.machine);
+        self.backend
+            .put(&key, &encode(drain)?, None, Condition::Always)
+            .await
+    }
+
+    /// Lifts a drain; `false` when there was none.
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn delete_drain(&self, machine: &str) -> Result<bool> {
+        check_segment("machine id", machine)?;
+        self.backend
+            .delete(&self.key("drains", machine), Condition::Always)
+            .await
+    }
+
+    /// Every drained machine.
+    ///
+    /// # Errors
+    /// Backend failures; bad values are skipped and reported.
+    pub async fn drains(&self) -> Result<Listing<Drain>> {
+        Ok(strip(self.list_all::<Drain>("drains").await?))
     }
 
     // ---- engine decisions ----

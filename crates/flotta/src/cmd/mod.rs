@@ -5,6 +5,7 @@ pub mod balance;
 pub mod control;
 pub mod journal;
 pub mod kv;
+pub mod machine;
 pub mod plan;
 pub mod plugin;
 pub mod unit;
