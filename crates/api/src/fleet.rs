@@ -343,18 +343,7 @@ async fn fleet_units<B: KvBackend>(
 ) -> Result<Vec<FleetUnit>, RegistryError> {
     let units = match only {
         Some(name) => registry.unit(name).await?.into_iter().collect(),
-        None => {
-            let mut all = Vec::new();
-            let mut after: Option<String> = None;
-            loop {
-                let page = registry.units(after.as_deref(), 1000).await?;
-                all.extend(page.items);
-                match page.next {
-                    Some(n) => after = Some(n),
-                    None => break all,
-                }
-            }
-        }
+        None => registry.all_units().await?.items,
     };
     let assigned: BTreeMap<String, String> = registry
         .assignments()

@@ -265,42 +265,36 @@ impl<B: KvBackend> Engine<B> {
     /// Units that want a machine, as the scheduler sees them; templates and
     /// unreadable units are skipped (the latter with a decision saying why).
     async fn units(&mut self) -> Result<Vec<UnitSpec>, EngineError> {
+        let all = self
+            .registry
+            .all_units()
+            .await
+            .map_err(registry("listing units"))?;
         let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .registry
-                .units(after.as_deref(), 1000)
-                .await
-                .map_err(registry("listing units"))?;
-            for unit in page.items {
-                let Ok(name) = UnitName::parse(&unit.name) else {
-                    continue;
-                };
-                if name.kind() == UnitKind::Template {
-                    continue;
-                }
-                let spec = unit
-                    .unit_file()
-                    .map_err(|e| e.to_string())
-                    .and_then(|f| UnitSpec::from_unit(&f, &name).map_err(|e| e.to_string()));
-                match spec {
-                    Ok(mut spec) => {
-                        spec.target = match unit.target_state {
-                            TargetState::Inactive => flotta_scheduler::TargetState::Inactive,
-                            TargetState::Loaded => flotta_scheduler::TargetState::Loaded,
-                            TargetState::Launched => flotta_scheduler::TargetState::Launched,
-                        };
-                        out.push(spec);
-                    }
-                    Err(why) => tracing::warn!(unit = %unit.name, "engine: not placing: {why}"),
-                }
+        for unit in all.items {
+            let Ok(name) = UnitName::parse(&unit.name) else {
+                continue;
+            };
+            if name.kind() == UnitKind::Template {
+                continue;
             }
-            match page.next {
-                Some(n) => after = Some(n),
-                None => return Ok(out),
+            let spec = unit
+                .unit_file()
+                .map_err(|e| e.to_string())
+                .and_then(|f| UnitSpec::from_unit(&f, &name).map_err(|e| e.to_string()));
+            match spec {
+                Ok(mut spec) => {
+                    spec.target = match unit.target_state {
+                        TargetState::Inactive => flotta_scheduler::TargetState::Inactive,
+                        TargetState::Loaded => flotta_scheduler::TargetState::Loaded,
+                        TargetState::Launched => flotta_scheduler::TargetState::Launched,
+                    };
+                    out.push(spec);
+                }
+                Err(why) => tracing::warn!(unit = %unit.name, "engine: not placing: {why}"),
             }
         }
+        Ok(out)
     }
 
     /// Writes one action with compare-and-swap; a lost race is counted, not

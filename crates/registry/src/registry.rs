@@ -215,6 +215,24 @@ impl<B: KvBackend> Registry<B> {
         })
     }
 
+    /// Every unit, all pages read.
+    ///
+    /// # Errors
+    /// Backend failures; bad values are skipped and reported in the listing.
+    pub async fn all_units(&self) -> Result<Listing<Unit>> {
+        let all = self.list_all::<Unit>("units").await?;
+        Ok(Listing {
+            items: all
+                .items
+                .into_iter()
+                .map(|(u, kv)| with_revisions(u, &kv))
+                .collect(),
+            next: None,
+            skipped: all.skipped,
+            revision: all.revision,
+        })
+    }
+
     /// Sets a unit's target state (compare-and-swap on its revision).
     ///
     /// # Errors

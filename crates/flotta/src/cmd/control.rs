@@ -414,16 +414,7 @@ async fn wait_for<B: KvBackend>(
 }
 
 async fn all_units<B: KvBackend>(registry: &Registry<B>) -> anyhow::Result<Vec<Unit>> {
-    let mut out = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = registry.units(after.as_deref(), 1000).await?;
-        out.extend(page.items);
-        match page.next {
-            Some(n) => after = Some(n),
-            None => return Ok(out),
-        }
-    }
+    Ok(registry.all_units().await?.items)
 }
 
 async fn machines<B: KvBackend>(
