@@ -315,6 +315,18 @@ fn requested_page(q: &BTreeMap<String, Vec<String>>) -> Result<u16, String> {
     }
 }
 
+/// A `GET` of a paged list: the page asked for, or the status and message
+/// fleet answers.
+fn get_page(req: &Request) -> Result<u16, (StatusCode, String)> {
+    if req.method() != Method::GET {
+        return Err((
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET supported against this resource".into(),
+        ));
+    }
+    requested_page(&query(req.uri().query())).map_err(|e| (StatusCode::BAD_REQUEST, e))
+}
+
 fn paged<T: Serialize + Clone>(key: &str, items: &[T], page: u16) -> Response {
     let (items, next) = page::slice(items, page);
     let mut body = serde_json::Map::new();
@@ -327,14 +339,6 @@ fn paged<T: Serialize + Clone>(key: &str, items: &[T], page: u16) -> Response {
     json(&body)
 }
 
-fn target_word(t: TargetState) -> &'static str {
-    match t {
-        TargetState::Inactive => "inactive",
-        TargetState::Loaded => "loaded",
-        TargetState::Launched => "launched",
-    }
-}
-
 /// Units in fleet's shape, with machine and current state from the
 /// assignments and the states the machines report.
 async fn fleet_units<B: KvBackend>(
@@ -345,13 +349,7 @@ async fn fleet_units<B: KvBackend>(
         Some(name) => registry.unit(name).await?.into_iter().collect(),
         None => registry.all_units().await?.items,
     };
-    let assigned: BTreeMap<String, String> = registry
-        .assignments()
-        .await?
-        .items
-        .into_iter()
-        .map(|a| (a.unit, a.machine))
-        .collect();
+    let assigned = registry.placements().await?;
     let states = registry.unit_states().await?.items;
     Ok(units
         .into_iter()
@@ -369,7 +367,7 @@ async fn fleet_units<B: KvBackend>(
             };
             FleetUnit {
                 options: u.unit_file().map(|f| f.to_options()).unwrap_or_default(),
-                desired_state: target_word(u.target_state).into(),
+                desired_state: u.target_state.as_str().into(),
                 current_state: current.into(),
                 machine_id: machine,
                 name: u.name,
@@ -382,15 +380,9 @@ async fn units<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     req: Request,
 ) -> Response {
-    if req.method() != Method::GET {
-        return error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "only GET supported against this resource",
-        );
-    }
-    let page = match requested_page(&query(req.uri().query())) {
+    let page = match get_page(&req) {
         Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        Err((code, message)) => return error(code, message),
     };
     match fleet_units(&registry, None).await {
         Ok(all) => paged("units", &all, page),
@@ -589,17 +581,11 @@ async fn states<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     req: Request,
 ) -> Response {
-    if req.method() != Method::GET {
-        return error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "only GET supported against this resource",
-        );
-    }
-    let q = query(req.uri().query());
-    let page = match requested_page(&q) {
+    let page = match get_page(&req) {
         Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        Err((code, message)) => return error(code, message),
     };
+    let q = query(req.uri().query());
     let first = |k: &str| q.get(k).and_then(|v| v.first()).cloned();
     let (machine, unit) = (first("machineID"), first("unitName"));
     match fleet_states(&registry).await {
@@ -639,15 +625,9 @@ async fn machines<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     req: Request,
 ) -> Response {
-    if req.method() != Method::GET {
-        return error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "only GET supported against this resource",
-        );
-    }
-    let page = match requested_page(&query(req.uri().query())) {
+    let page = match get_page(&req) {
         Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        Err((code, message)) => return error(code, message),
     };
     match registry.machines().await {
         Ok(list) => {

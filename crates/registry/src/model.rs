@@ -22,6 +22,17 @@ pub enum TargetState {
     Launched,
 }
 
+impl TargetState {
+    /// fleet's name for it: `inactive`, `loaded`, `launched`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetState::Inactive => "inactive",
+            TargetState::Loaded => "loaded",
+            TargetState::Launched => "launched",
+        }
+    }
+}
+
 /// A unit (or template) submitted to the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -13,6 +13,7 @@
 //! Raw keys ([`Registry::kv_set`]) are stored at their literal path, outside
 //! the prefix, so `etcdctl get /applications/sample/...` sees them.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -357,6 +358,20 @@ impl<B: KvBackend> Registry<B> {
                 Condition::ModRevision(assignment.revision),
             )
             .await
+    }
+
+    /// Where each assigned unit is: unit -> machine ID.
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn placements(&self) -> Result<BTreeMap<String, String>> {
+        Ok(self
+            .assignments()
+            .await?
+            .items
+            .into_iter()
+            .map(|a| (a.unit, a.machine))
+            .collect())
     }
 
     /// Every assignment.

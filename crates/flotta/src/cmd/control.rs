@@ -533,13 +533,7 @@ async fn list<B: KvBackend>(
         }
         Listing::UnitFiles => {
             let states = registry.unit_states().await?.items;
-            let assigned: BTreeMap<String, String> = registry
-                .assignments()
-                .await?
-                .items
-                .into_iter()
-                .map(|a| (a.unit, a.machine))
-                .collect();
+            let assigned = registry.placements().await?;
             let rows = all_units(registry)
                 .await?
                 .into_iter()
@@ -563,7 +557,7 @@ async fn list<B: KvBackend>(
                         } else {
                             short(&unit.hash).to_owned()
                         },
-                        target_word(unit.target_state).into(),
+                        unit.target_state.as_str().into(),
                         current.into(),
                         assigned
                             .get(&unit.name)
@@ -578,14 +572,6 @@ async fn list<B: KvBackend>(
 
 fn is_template(name: &str) -> bool {
     UnitName::parse(name).is_ok_and(|n| n.kind() == UnitKind::Template)
-}
-
-fn target_word(t: TargetState) -> &'static str {
-    match t {
-        TargetState::Inactive => "inactive",
-        TargetState::Loaded => "loaded",
-        TargetState::Launched => "launched",
-    }
 }
 
 fn print_table(header: &[&str], rows: &[Vec<String>], args: &ListArgs) -> anyhow::Result<ExitCode> {
@@ -688,7 +674,7 @@ pub fn run_status(args: &UnitsArgs) -> anyhow::Result<ExitCode> {
                 if mine.is_empty() {
                     println!(
                         "   Loaded: not running anywhere (target {})",
-                        target_word(unit.target_state)
+                        unit.target_state.as_str()
                     );
                     if let Some(d) = registry.decision(&name).await? {
                         println!("      Why: {}", d.summary);
@@ -753,7 +739,7 @@ pub fn run_why(args: &OneUnitArgs) -> anyhow::Result<ExitCode> {
         if args.json {
             print_json(&json!({
                 "unit": name,
-                "target": target_word(unit.target_state),
+                "target": unit.target_state.as_str(),
                 "machine": assignment.as_ref().map(|a| a.machine.clone()),
                 "decision": decision,
             }))?;
