@@ -59,6 +59,9 @@ struct Managed {
     published: Option<(ActiveState, SubState, Option<u32>)>,
     /// The unit file could not be turned into a service (`load: error`).
     load_error: Option<String>,
+    /// The target state last acted on: start and stop are sent on change
+    /// only, so a failed or finished unit stays so (as under systemd).
+    target: Option<TargetState>,
 }
 
 /// One machine's agent.
@@ -70,6 +73,8 @@ pub struct Agent<B> {
     renewed: Option<Instant>,
     units: BTreeMap<String, Managed>,
     engine: Option<Engine<B>>,
+    /// The store revision the units were last reconciled at.
+    reconciled: Option<u64>,
 }
 
 impl<B> std::fmt::Debug for Agent<B> {
@@ -110,6 +115,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             renewed: None,
             units: BTreeMap::new(),
             engine,
+            reconciled: None,
         })
     }
 
@@ -175,27 +181,56 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 tracing::warn!("engine: {e}");
             }
         }
+        let revision = self
+            .registry
+            .backend()
+            .revision()
+            .await
+            .map_err(AgentError::registry("reading the revision"))?;
+        if self.reconciled != Some(revision) {
+            self.reconcile().await?;
+            self.reconciled = Some(revision);
+        }
+        self.publish().await
+    }
+
+    /// Runs what this machine should: its assigned units and the global
+    /// units it matches.
+    async fn reconcile(&mut self) -> Result<(), AgentError> {
         let me = self.options.identity.id.clone();
         let assigned = self
             .registry
             .assignments()
             .await
             .map_err(AgentError::registry("listing assignments"))?;
+        let units = self
+            .registry
+            .all_units()
+            .await
+            .map_err(AgentError::registry("listing units"))?;
+        let mine: std::collections::BTreeSet<&str> = assigned
+            .items
+            .iter()
+            .filter(|a| a.machine == me)
+            .map(|a| a.unit.as_str())
+            .collect();
         let mut wanted: BTreeMap<String, (flotta_registry::model::Unit, TargetState)> =
             BTreeMap::new();
-        for a in assigned.items.iter().filter(|a| a.machine == me) {
-            let Some(unit) = self
-                .registry
-                .unit(&a.unit)
-                .await
-                .map_err(AgentError::registry("reading a unit"))?
-            else {
+        let mut globals = Vec::new();
+        for unit in &units.items {
+            if unit.target_state == TargetState::Inactive {
                 continue;
-            };
-            if unit.target_state != TargetState::Inactive {
-                let target = unit.target_state;
-                wanted.insert(a.unit.clone(), (unit, target));
             }
+            if mine.contains(unit.name.as_str()) {
+                wanted.insert(unit.name.clone(), (unit.clone(), unit.target_state));
+            } else if let Ok(Some(spec)) = flotta_engine::scheduler_unit(unit) {
+                if spec.requirements.global {
+                    globals.push((spec, unit));
+                }
+            }
+        }
+        for unit in self.global_units(&wanted, globals) {
+            wanted.insert(unit.name.clone(), (unit.clone(), unit.target_state));
         }
         // Leaving units: endpoint first, drain, then stop.
         let leaving: Vec<String> = self
@@ -213,17 +248,63 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             if !self.units.contains_key(&name) {
                 self.adopt_unit(&name, &unit);
             }
-            if let Some(m) = self.units.get_mut(&name).filter(|m| m.load_error.is_none()) {
-                match target {
-                    TargetState::Launched => m.handle.start(),
-                    _ => {
-                        withdraw(&self.registry, &name, m).await;
-                        m.handle.stop();
-                    }
+            let Some(m) = self.units.get_mut(&name) else {
+                continue;
+            };
+            if m.load_error.is_some() || m.target == Some(target) {
+                continue;
+            }
+            m.target = Some(target);
+            match target {
+                TargetState::Launched => m.handle.start(),
+                _ => {
+                    withdraw(&self.registry, &name, m).await;
+                    m.handle.stop();
                 }
             }
         }
-        self.publish().await
+        Ok(())
+    }
+
+    /// The global units this machine runs: those whose metadata it matches
+    /// and that conflict with nothing it runs (fleet's agent rule; the
+    /// scheduler decides, on a cluster of this one machine).
+    fn global_units<'u>(
+        &self,
+        wanted: &BTreeMap<String, (flotta_registry::model::Unit, TargetState)>,
+        globals: Vec<(flotta_scheduler::UnitSpec, &'u flotta_registry::model::Unit)>,
+    ) -> Vec<&'u flotta_registry::model::Unit> {
+        if globals.is_empty() {
+            return Vec::new();
+        }
+        let id = &self.options.identity;
+        let mut machine = flotta_scheduler::Machine::new(id.id.clone());
+        machine.metadata = id.metadata.clone();
+        let mut units: Vec<flotta_scheduler::UnitSpec> = wanted
+            .values()
+            .filter_map(|(u, _)| flotta_engine::scheduler_unit(u).ok().flatten())
+            .collect();
+        let observed = flotta_scheduler::Observed {
+            assignments: units
+                .iter()
+                .map(|u| (u.name.clone(), id.id.clone()))
+                .collect(),
+        };
+        units.extend(globals.iter().map(|(spec, _)| spec.clone()));
+        let desired = flotta_scheduler::Desired {
+            machines: vec![machine],
+            units,
+        };
+        let plan = flotta_scheduler::plan(&desired, &observed);
+        globals
+            .into_iter()
+            .filter(|(spec, _)| {
+                plan.global
+                    .get(&spec.name)
+                    .is_some_and(|on| on.contains(&id.id))
+            })
+            .map(|(_, unit)| unit)
+            .collect()
     }
 
     async fn keep_lease(&mut self) -> Result<(), AgentError> {
@@ -290,6 +371,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 last_check: None,
                 published: None,
                 load_error,
+                target: None,
             },
         );
     }

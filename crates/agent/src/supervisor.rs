@@ -760,6 +760,25 @@ impl Run {
                     return Some(self.fail(e, None).await);
                 }
             }
+            if self.config.remain_after_exit {
+                self.set(ActiveState::Active, SubState::Exited);
+                loop {
+                    match self.requests.recv().await {
+                        Some(Request::Start | Request::Reload) => {}
+                        Some(Request::Stop) => break,
+                        None => return None,
+                    }
+                }
+                self.set(ActiveState::Deactivating, SubState::Stop);
+                let timeout = limit(self.config.timeout_stop);
+                for cmd in self.config.exec_stop.clone() {
+                    let _ = self.control("ExecStop", &cmd, &env, timeout).await;
+                }
+                self.stop_post(&env).await;
+                self.record(Ending::Clean);
+                self.set(ActiveState::Inactive, SubState::Dead);
+                return None;
+            }
             self.stop_post(&env).await;
             self.record(Ending::Clean);
             self.set(ActiveState::Inactive, SubState::Dead);

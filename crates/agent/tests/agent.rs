@@ -150,3 +150,101 @@ DrainSec=1s\n";
     let _ = stop_tx.send(());
     task.await.expect("join").expect("agent");
 }
+
+fn options(dir: &std::path::Path, id: &str, metadata: &[(&str, &str)]) -> AgentOptions {
+    AgentOptions {
+        identity: MachineIdentity {
+            id: id.into(),
+            hostname: id[..8].into(),
+            public_ip: Some("127.0.0.1".into()),
+            private_ip: None,
+            metadata: metadata
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        },
+        lease_ttl: Duration::from_secs(10),
+        state_dir: dir.join(id),
+        period: Duration::from_millis(50),
+        engine_grace: Some(Duration::from_secs(1)),
+    }
+}
+
+/// fleet's rule: a global unit runs on every machine whose metadata it
+/// matches, with no assignment, and stops when it is unloaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_global_unit_runs_on_every_matching_machine() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let registry = Registry::new(MemoryBackend::default());
+    let web = [
+        "1111111111111111aaaaaaaaaaaaaaaa",
+        "2222222222222222bbbbbbbbbbbbbbbb",
+    ];
+    let db = "3333333333333333cccccccccccccccc";
+    let mut stops = Vec::new();
+    let mut tasks = Vec::new();
+    for (id, role) in [(web[0], "web"), (web[1], "web"), (db, "db")] {
+        let agent = Agent::new(registry.clone(), options(dir.path(), id, &[("role", role)]))
+            .expect("agent");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        stops.push(tx);
+        tasks.push(tokio::spawn(agent.run(async move {
+            let _ = rx.await;
+        })));
+    }
+    let text = "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n\
+[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n";
+    let file = UnitFile::parse(text).expect("unit");
+    let name = "node-exporter.service";
+    registry
+        .put_unit(&Unit::new(name, &file, TargetState::Launched), None)
+        .await
+        .expect("submit");
+
+    let running = until("the global unit on both web machines", || {
+        let registry = registry.clone();
+        async move {
+            let mut on: Vec<String> = registry
+                .unit_states()
+                .await
+                .ok()?
+                .items
+                .into_iter()
+                .filter(|s| s.unit == name && s.active_state == "active")
+                .map(|s| s.machine)
+                .collect();
+            on.sort();
+            (on.len() == 2).then_some(on)
+        }
+    })
+    .await;
+    assert_eq!(running, web.map(String::from).to_vec());
+    assert!(
+        registry
+            .assignments()
+            .await
+            .expect("assignments")
+            .items
+            .is_empty(),
+        "global units get no assignment"
+    );
+
+    registry
+        .set_target_state(name, TargetState::Inactive)
+        .await
+        .expect("unload");
+    until("the global unit to stop everywhere", || {
+        let registry = registry.clone();
+        async move {
+            let states = registry.unit_states().await.ok()?;
+            (!states.items.iter().any(|s| s.unit == name)).then_some(())
+        }
+    })
+    .await;
+    for tx in stops {
+        let _ = tx.send(());
+    }
+    for t in tasks {
+        t.await.expect("join").expect("agent");
+    }
+}

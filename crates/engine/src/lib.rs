@@ -47,7 +47,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use flotta_registry::kv::KvBackend;
-use flotta_registry::model::{Assignment, Decision, Machine, TargetState};
+use flotta_registry::model::{Assignment, Decision, Machine, TargetState, Unit};
 use flotta_registry::{LeaseId, Registry, RegistryError};
 use flotta_scheduler::{Action, Desired, Observed, UnitSpec};
 use flotta_unit_spec::name::{UnitKind, UnitName};
@@ -121,6 +121,11 @@ pub struct Engine<B> {
     seen: BTreeMap<String, (Machine, Instant)>,
     /// Decisions as last written (unit -> summary).
     decided: Option<BTreeMap<String, String>>,
+    /// The store revision of the last round that left nothing pending: an
+    /// unchanged revision means nothing to do.
+    settled: Option<u64>,
+    /// Parsed units by name, with the revision they were parsed at.
+    specs: BTreeMap<String, (u64, Option<UnitSpec>)>,
 }
 
 impl<B: KvBackend> Engine<B> {
@@ -132,6 +137,8 @@ impl<B: KvBackend> Engine<B> {
             term: None,
             seen: BTreeMap::new(),
             decided: None,
+            settled: None,
+            specs: BTreeMap::new(),
         }
     }
 
@@ -160,6 +167,7 @@ impl<B: KvBackend> Engine<B> {
             // A new term reads everything afresh.
             self.seen.clear();
             self.decided = None;
+            self.settled = None;
         }
         self.term = term;
         match term {
@@ -170,6 +178,24 @@ impl<B: KvBackend> Engine<B> {
 
     async fn reconcile(&mut self, term: u64) -> Result<Round, EngineError> {
         let now = Instant::now();
+        let revision = self
+            .registry
+            .backend()
+            .revision()
+            .await
+            .map_err(registry("reading the revision"))?;
+        if self.settled == Some(revision) {
+            // Nothing changed, so every machine seen is still registered (an
+            // expired lease deletes its key and moves the revision).
+            for (_, at) in self.seen.values_mut() {
+                *at = now;
+            }
+            return Ok(Round {
+                leader: true,
+                term: Some(term),
+                ..Round::default()
+            });
+        }
         let present = self
             .registry
             .machines()
@@ -259,42 +285,37 @@ impl<B: KvBackend> Engine<B> {
         }
         round.unplaced = plan.unplaced.len();
         self.record(term, &plan.unplaced).await?;
+        // Our own writes moved the revision: settle on the next quiet round.
+        let quiet = vanished.is_empty() && round.applied.is_empty() && round.conflicts == 0;
+        self.settled = (quiet && round.deferred == 0).then_some(revision);
         Ok(round)
     }
 
     /// Units that want a machine, as the scheduler sees them; templates and
-    /// unreadable units are skipped (the latter with a decision saying why).
+    /// unreadable units are skipped (the latter logged once per change).
     async fn units(&mut self) -> Result<Vec<UnitSpec>, EngineError> {
         let all = self
             .registry
             .all_units()
             .await
             .map_err(registry("listing units"))?;
-        let mut out = Vec::new();
+        let mut specs = BTreeMap::new();
         for unit in all.items {
-            let Ok(name) = UnitName::parse(&unit.name) else {
-                continue;
+            let spec = match self.specs.remove(&unit.name) {
+                Some((rev, spec)) if rev == unit.modified_revision => spec,
+                _ => scheduler_unit(&unit).unwrap_or_else(|why| {
+                    tracing::warn!(unit = %unit.name, "engine: not placing: {why}");
+                    None
+                }),
             };
-            if name.kind() == UnitKind::Template {
-                continue;
-            }
-            let spec = unit
-                .unit_file()
-                .map_err(|e| e.to_string())
-                .and_then(|f| UnitSpec::from_unit(&f, &name).map_err(|e| e.to_string()));
-            match spec {
-                Ok(mut spec) => {
-                    spec.target = match unit.target_state {
-                        TargetState::Inactive => flotta_scheduler::TargetState::Inactive,
-                        TargetState::Loaded => flotta_scheduler::TargetState::Loaded,
-                        TargetState::Launched => flotta_scheduler::TargetState::Launched,
-                    };
-                    out.push(spec);
-                }
-                Err(why) => tracing::warn!(unit = %unit.name, "engine: not placing: {why}"),
-            }
+            specs.insert(unit.name, (unit.modified_revision, spec));
         }
-        Ok(out)
+        self.specs = specs;
+        Ok(self
+            .specs
+            .values()
+            .filter_map(|(_, spec)| spec.clone())
+            .collect())
     }
 
     /// Writes one action with compare-and-swap; a lost race is counted, not
@@ -382,9 +403,29 @@ impl<B: KvBackend> Engine<B> {
     }
 }
 
+/// The scheduler's view of a stored unit with its target state; `None` for
+/// a template (never placed itself).
+///
+/// # Errors
+/// The unit file or its `[X-Fleet]` section does not parse (in words).
+pub fn scheduler_unit(unit: &Unit) -> Result<Option<UnitSpec>, String> {
+    let name = UnitName::parse(&unit.name).map_err(|e| e.to_string())?;
+    if name.kind() == UnitKind::Template {
+        return Ok(None);
+    }
+    let file = unit.unit_file().map_err(|e| e.to_string())?;
+    let mut spec = UnitSpec::from_unit(&file, &name).map_err(|e| e.to_string())?;
+    spec.target = match unit.target_state {
+        TargetState::Inactive => flotta_scheduler::TargetState::Inactive,
+        TargetState::Loaded => flotta_scheduler::TargetState::Loaded,
+        TargetState::Launched => flotta_scheduler::TargetState::Launched,
+    };
+    Ok(Some(spec))
+}
+
 /// The scheduler's view of a registered machine: the first value of each
 /// metadata key (fleet's metadata had one value per key).
-fn scheduler_machine(m: &Machine) -> flotta_scheduler::Machine {
+pub fn scheduler_machine(m: &Machine) -> flotta_scheduler::Machine {
     let mut out = flotta_scheduler::Machine::new(m.id.clone());
     out.public_ip = (!m.public_ip.is_empty()).then(|| m.public_ip.clone());
     for (k, values) in &m.metadata {

@@ -256,6 +256,9 @@ pub struct ServiceConfig {
     pub start_limit_interval: Duration,
     /// `StartLimitBurst=`.
     pub start_limit_burst: u32,
+    /// `RemainAfterExit=`: a oneshot that finished stays `active (exited)`
+    /// until stopped.
+    pub remain_after_exit: bool,
 }
 
 impl Default for ServiceConfig {
@@ -283,6 +286,7 @@ impl Default for ServiceConfig {
             success_exit_status: SuccessExitStatus::default(),
             start_limit_interval: Duration::from_secs(10),
             start_limit_burst: 5,
+            remain_after_exit: false,
         }
     }
 }
@@ -532,6 +536,19 @@ impl ServiceConfig {
             }
             "StartLimitIntervalSec" | "StartLimitInterval" => {
                 self.start_limit_interval = finite(e, v)?
+            }
+            "RemainAfterExit" => {
+                self.remain_after_exit = match v.to_ascii_lowercase().as_str() {
+                    "1" | "yes" | "y" | "true" | "t" | "on" => true,
+                    "0" | "no" | "n" | "false" | "f" | "off" => false,
+                    _ => {
+                        return Err(error(
+                            e,
+                            value_column(e),
+                            "expected a boolean: yes/no, true/false, on/off or 1/0",
+                        ));
+                    }
+                }
             }
             "StartLimitBurst" => {
                 self.start_limit_burst = v
