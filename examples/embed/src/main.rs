@@ -44,7 +44,9 @@ fn run() -> Result<(), Box<dyn Error>> {
     };
     let ports: Vec<String> = args.collect();
     let ports = if ports.is_empty() {
-        ["8080", "8080", "8080", "8081", "8080"].map(String::from).to_vec()
+        ["8080", "8080", "8080", "8081", "8080"]
+            .map(String::from)
+            .to_vec()
     } else {
         ports
     };
@@ -60,7 +62,11 @@ fn run() -> Result<(), Box<dyn Error>> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(format!("{path} has errors").into());
     }
-    println!("template {template}: {} bytes, hash {}", text.len(), unit.hash());
+    println!(
+        "template {template}: {} bytes, hash {}",
+        text.len(),
+        unit.hash()
+    );
 
     // 2. Expand instances, named as the seed names them: `prefix.N@PORT.service`.
     let base = template.prefix();
@@ -95,7 +101,10 @@ fn run() -> Result<(), Box<dyn Error>> {
     // would once the instances register their endpoints.
     let mut backends = Vec::new();
     for (unit, machine_id) in &placed.assignments {
-        let Some(port) = UnitName::parse(unit)?.instance().and_then(|i| i.parse().ok()) else {
+        let Some(port) = UnitName::parse(unit)?
+            .instance()
+            .and_then(|i| i.parse().ok())
+        else {
             continue;
         };
         let Some(address) = machines
@@ -121,7 +130,10 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut params = Params::new();
     params.insert("health_path".into(), serde_json::Value::from("/"));
     let config = Renderer::new().render("haproxy-backend", &pool, &params)?;
-    println!("haproxy backend for {} instances:\n{config}", pool.backends.len());
+    println!(
+        "haproxy backend for {} instances:\n{config}",
+        pool.backends.len()
+    );
     Ok(())
 }
 
