@@ -18,13 +18,41 @@
 //! [`MAX_BODY`]. The server binds where it is told; `flotta agent` defaults
 //! to loopback.
 //!
-//! ```no_run
-//! use flotta_registry::{MemoryBackend, Registry};
+//! # Example: serve the API, create a unit with fleet's JSON
 //!
-//! # async fn demo() -> std::io::Result<()> {
+//! ```
+//! use flotta_registry::{MemoryBackend, Registry};
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//!
+//! /// One HTTP/1.1 exchange; the answer as text.
+//! async fn http(addr: std::net::SocketAddr, request: &str) -> std::io::Result<String> {
+//!     let mut conn = tokio::net::TcpStream::connect(addr).await?;
+//!     conn.write_all(request.as_bytes()).await?;
+//!     let mut answer = String::new();
+//!     conn.read_to_string(&mut answer).await?;
+//!     Ok(answer)
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
 //! let registry = Registry::new(MemoryBackend::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! flotta_api::serve(listener, registry).await
+//! let addr = listener.local_addr()?;
+//! tokio::spawn(flotta_api::serve(listener, registry.clone()));
+//!
+//! let body = r#"{"desiredState":"inactive","options":[{"section":"Service","name":"ExecStart","value":"/bin/true"}]}"#;
+//! let put = format!(
+//!     "PUT /fleet/v1/units/hello.service HTTP/1.1\r\nHost: flotta\r\nConnection: close\r\n\
+//!      Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+//!     body.len()
+//! );
+//! assert!(http(addr, &put).await?.starts_with("HTTP/1.1 201"));
+//! assert!(registry.unit("hello.service").await?.is_some());
+//!
+//! let get = "GET /fleet/v1/units/nope.service HTTP/1.1\r\nHost: flotta\r\nConnection: close\r\n\r\n";
+//! assert!(http(addr, get).await?.ends_with(r#"{"error":{"code":404,"message":"unit does not exist"}}"#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
 //! # }
 //! ```
 #![deny(missing_docs)]
