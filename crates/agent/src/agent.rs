@@ -75,6 +75,17 @@ pub struct Agent<B> {
     engine: Option<Engine<B>>,
     /// The store revision the units were last reconciled at.
     reconciled: Option<u64>,
+    /// Renews the lease on its own schedule, so a long round (thousands of
+    /// units) never lets the machine expire.
+    renewer: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl<B> Drop for Agent<B> {
+    fn drop(&mut self) {
+        if let Some(r) = self.renewer.take() {
+            r.abort();
+        }
+    }
 }
 
 impl<B> std::fmt::Debug for Agent<B> {
@@ -116,6 +127,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             units: BTreeMap::new(),
             engine,
             reconciled: None,
+            renewer: None,
         })
     }
 
@@ -166,6 +178,23 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .map_err(AgentError::registry("registering the machine"))?;
         self.lease = Some(lease);
         self.renewed = Some(Instant::now());
+        if let Some(r) = self.renewer.take() {
+            r.abort();
+        }
+        let registry = self.registry.clone();
+        let every = self.options.lease_ttl / 3;
+        self.renewer = Some(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                // A lost lease is the round's to notice (it registers again);
+                // anything else (a slow store) is retried.
+                if let Err(flotta_registry::RegistryError::LeaseNotFound(_)) =
+                    registry.keep_alive(lease).await
+                {
+                    return;
+                }
+            }
+        }));
         Ok(())
     }
 
@@ -322,7 +351,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 self.renewed = Some(Instant::now());
                 Ok(())
             }
-            Err(e) => {
+            Err(e @ flotta_registry::RegistryError::LeaseNotFound(_)) => {
                 // The lease is gone: endpoints and states under it went with
                 // it. Register again before claiming anything.
                 tracing::warn!("lost the machine lease ({e}); registering again");
@@ -333,6 +362,8 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 }
                 self.register().await
             }
+            // A slow or unreachable store: the lease may well live; retry.
+            Err(e) => Err(AgentError::registry("renewing the machine lease")(e)),
         }
     }
 
