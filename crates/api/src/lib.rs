@@ -33,6 +33,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod cluster;
 mod fleet;
 mod page;
 pub mod remote;
@@ -49,6 +50,7 @@ use axum::Router;
 use flotta_registry::Registry;
 use flotta_registry::kv::KvBackend;
 
+pub use cluster::{Endpoints, Why};
 pub use fleet::MAX_BODY;
 pub use serve::{
     ApiListener, DEFAULT_ADDR, Listen, TlsFiles, check_exposure, serve_listener, serve_on,
@@ -78,7 +80,9 @@ pub fn router_with<B: KvBackend + Clone + Send + Sync + 'static>(
     registry: Registry<B>,
     options: ApiOptions,
 ) -> Router {
-    let mut router = fleet::routes(registry.clone()).merge(v1::routes(registry));
+    let mut router = fleet::routes(registry.clone())
+        .merge(v1::routes(registry.clone()))
+        .merge(cluster::routes(registry, options.journals));
     if let Some(extra) = options.extra {
         router = router.merge(extra);
     }

@@ -24,11 +24,12 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use percent_encoding::utf8_percent_encode;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
 
+use crate::cluster::{DrainBody, Endpoints, Why};
 use crate::wire::{
     DeletedReply, ErrorBody, GrantBody, LeaseReply, PATH, PutBody, QUERY, RevisionReply, TtlReply,
     WirePage,
@@ -283,6 +284,152 @@ impl Remote {
     }
 }
 
+/// One line of a unit's journal, as `GET .../journal` sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct JournalLine {
+    /// Microseconds since the Unix epoch.
+    pub at_us: u64,
+    /// `stdout`, `stderr` or `agent`.
+    pub stream: String,
+    /// The text, without its newline.
+    pub text: String,
+}
+
+/// Journal lines as they arrive; ends with the connection.
+pub type JournalStream = Pin<Box<dyn futures::Stream<Item = Result<JournalLine>> + Send>>;
+
+/// The typed `/v1` routes.
+impl Remote {
+    /// The endpoints registered for `service`.
+    ///
+    /// # Errors
+    /// The server or its registry fails.
+    pub async fn endpoints(&self, service: &str) -> Result<Endpoints> {
+        let path = format!("/v1/services/{}/endpoints", q(service));
+        self.call(Method::GET, &path, NO_BODY).await
+    }
+
+    /// The scheduler's plan for the registry as it is now.
+    ///
+    /// # Errors
+    /// The server or its registry fails.
+    pub async fn plan(&self) -> Result<flotta_scheduler::Plan> {
+        self.call(Method::GET, "/v1/plan", NO_BODY).await
+    }
+
+    /// Where `unit` is and why.
+    ///
+    /// # Errors
+    /// The unit does not exist, or the server fails.
+    pub async fn why(&self, unit: &str) -> Result<Why> {
+        let path = format!("/v1/units/{}/why", q(unit));
+        self.call(Method::GET, &path, NO_BODY).await
+    }
+
+    /// Drains `machine` (its units move, it takes no new ones); returns the
+    /// revision written.
+    ///
+    /// # Errors
+    /// The server or its registry fails.
+    pub async fn drain(&self, machine: &str, reason: &str) -> Result<u64> {
+        let path = format!("/v1/machines/{}/drain", q(machine));
+        let body = DrainBody {
+            reason: reason.to_owned(),
+        };
+        let r: RevisionReply = self.call(Method::PUT, &path, Some(&body)).await?;
+        Ok(r.revision)
+    }
+
+    /// Ends a drain; whether there was one.
+    ///
+    /// # Errors
+    /// The server or its registry fails.
+    pub async fn undrain(&self, machine: &str) -> Result<bool> {
+        let path = format!("/v1/machines/{}/drain", q(machine));
+        let r: DeletedReply = self.call(Method::DELETE, &path, NO_BODY).await?;
+        Ok(r.deleted)
+    }
+
+    /// The last `lines` journal lines of `unit` on `machine`, then, with
+    /// `follow`, new ones as they are written.
+    ///
+    /// # Errors
+    /// The server does not hold that machine's journal, or fails.
+    pub async fn journal(
+        &self,
+        machine: &str,
+        unit: &str,
+        lines: usize,
+        follow: bool,
+    ) -> Result<JournalStream> {
+        let path = format!(
+            "/v1/machines/{}/units/{}/journal?lines={lines}&follow={follow}",
+            q(machine),
+            q(unit)
+        );
+        let body = self.open(&path).await?;
+        let url = self.inner.url.clone();
+        let lines = futures::stream::unfold(
+            (body, BytesMut::new(), false),
+            move |(mut body, mut buf, done)| {
+                let url = url.clone();
+                async move {
+                    loop {
+                        if done {
+                            return None;
+                        }
+                        if let Some(i) = buf.iter().position(|b| *b == b'\n') {
+                            let line = buf.split_to(i + 1);
+                            let item = serde_json::from_slice::<JournalLine>(&line).map_err(|e| {
+                                RegistryError::Backend(format!("{url}: journal: bad line: {e}"))
+                            });
+                            return Some((item, (body, buf, false)));
+                        }
+                        match body.frame().await {
+                            Some(Ok(frame)) => {
+                                if let Ok(data) = frame.into_data() {
+                                    buf.extend_from_slice(&data);
+                                }
+                            }
+                            Some(Err(e)) => {
+                                let e = RegistryError::Backend(format!("{url}: journal: {e}"));
+                                return Some((Err(e), (body, buf, true)));
+                            }
+                            None => return None,
+                        }
+                    }
+                }
+            },
+        );
+        Ok(Box::pin(lines))
+    }
+
+    /// Starts a streaming `GET`: the body once the answer is a success.
+    async fn open(&self, path: &str) -> Result<Incoming> {
+        let req = self.request(Method::GET, path, None)?;
+        let res = tokio::time::timeout(self.inner.timeout, self.inner.client.request(req))
+            .await
+            .map_err(|_| {
+                RegistryError::Backend(format!(
+                    "{}: no answer to {path} within {:?}",
+                    self.inner.url, self.inner.timeout
+                ))
+            })?
+            .map_err(|e| self.transport(e))?;
+        if res.status().is_success() {
+            return Ok(res.into_body());
+        }
+        let status = res.status();
+        let bytes = tokio::time::timeout(self.inner.timeout, res.into_body().collect())
+            .await
+            .ok()
+            .and_then(|r| r.ok())
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+        Err(self.failure(status, &bytes))
+    }
+}
+
 /// `host:port` from the rest of a URL (a trailing path is refused).
 fn authority_of(rest: &str, bad: &impl Fn(String) -> RegistryError) -> Result<String> {
     if rest.is_empty() || rest.contains('/') {
@@ -386,27 +533,8 @@ impl KvBackend for Remote {
 
     async fn watch(&self, prefix: &str, from_revision: u64) -> Result<EventStream> {
         let path = format!("/v1/watch?prefix={}&from={from_revision}", q(prefix));
-        let req = self.request(Method::GET, &path, None)?;
-        let res = tokio::time::timeout(self.inner.timeout, self.inner.client.request(req))
-            .await
-            .map_err(|_| {
-                RegistryError::Backend(format!(
-                    "{}: no answer to {path} within {:?}",
-                    self.inner.url, self.inner.timeout
-                ))
-            })?
-            .map_err(|e| self.transport(e))?;
-        if !res.status().is_success() {
-            let status = res.status();
-            let bytes = tokio::time::timeout(self.inner.timeout, res.into_body().collect())
-                .await
-                .ok()
-                .and_then(|r| r.ok())
-                .map(|c| c.to_bytes())
-                .unwrap_or_default();
-            return Err(self.failure(status, &bytes));
-        }
-        Ok(Box::pin(sse_events(self.clone(), res.into_body())))
+        let body = self.open(&path).await?;
+        Ok(Box::pin(sse_events(self.clone(), body)))
     }
 
     async fn revision(&self) -> Result<u64> {

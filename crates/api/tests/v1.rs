@@ -460,3 +460,125 @@ async fn unix_socket_round_trip() {
         .mode();
     assert_eq!(mode & 0o077, 0, "owner only");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_routes_plan_why_drain_endpoints_and_journal() {
+    use flotta_agent::journal::{Journal, Stream};
+    use flotta_engine::{Engine, EngineOptions};
+    use flotta_registry::model::{Endpoint, Machine, TargetState, Unit};
+    use flotta_unit_spec::syntax::UnitFile;
+
+    let memory = MemoryBackend::default();
+    let registry = Registry::new(memory.clone());
+    let id = "4468cdab2f3a4c6e9f1b7a0d5e8c2b91";
+    let machine = Machine {
+        id: id.into(),
+        public_ip: "127.0.0.1".into(),
+        ..Machine::default()
+    };
+    let lease = registry
+        .register_machine(&machine, Duration::from_secs(600))
+        .await
+        .expect("machine");
+    let file =
+        UnitFile::parse("[Service]\nExecStart=/bin/true\n[X-Fleet]\nConflicts=*@8080.service\n")
+            .expect("unit file");
+    for name in ["a@8080.service", "b@8080.service"] {
+        registry
+            .put_unit(&Unit::new(name, &file, TargetState::Launched), None)
+            .await
+            .expect("unit");
+    }
+    let state = tempfile::tempdir().expect("tempdir");
+    let journal = Journal::open(state.path().join("journal"), 1 << 20).expect("journal");
+    journal
+        .append("a@8080.service", Stream::Stdout, "hello")
+        .expect("append");
+    let options = ApiOptions {
+        journals: [(id.to_owned(), state.path().to_owned())].into(),
+        ..ApiOptions::default()
+    };
+    let server = start(loopback(), router_with(registry.clone(), options), None).await;
+    let remote = Remote::new(RemoteOptions::new(url(&server))).expect("remote");
+
+    let plan = remote.plan().await.expect("plan");
+    assert_eq!(plan.actions.len(), 1, "{plan:?}");
+    assert_eq!(plan.unplaced.len(), 1, "{plan:?}");
+    assert_eq!(plan.unplaced[0].unit, "b@8080.service");
+
+    let mut engine = Engine::new(registry.clone(), EngineOptions::new(id));
+    engine.tick(lease).await.expect("engine round");
+    let why = remote.why("a@8080.service").await.expect("why a");
+    assert_eq!(why.machine.as_deref(), Some(id));
+    let why = remote.why("b@8080.service").await.expect("why b");
+    assert_eq!(why.machine, None);
+    let summary = why.decision.expect("a decision").summary;
+    assert!(
+        summary.contains("conflicts with a@8080.service"),
+        "{summary}"
+    );
+    let err = remote.why("nope.service").await.unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+
+    assert!(remote.drain(id, "kernel upgrade").await.expect("drain") > 0);
+    let drains = registry.drains().await.expect("drains").items;
+    assert_eq!(
+        (drains[0].machine.as_str(), drains[0].reason.as_str()),
+        (id, "kernel upgrade")
+    );
+    assert!(remote.undrain(id).await.expect("undrain"));
+    assert!(!remote.undrain(id).await.expect("undrain again"));
+
+    let endpoint = Endpoint {
+        service: "web".into(),
+        id: "a@8080.service".into(),
+        address: "127.0.0.1".into(),
+        port: 8080,
+        unit: "a@8080.service".into(),
+        machine: id.into(),
+        tags: vec![],
+        weight: None,
+        backup: false,
+    };
+    registry
+        .put_endpoint(&endpoint, lease)
+        .await
+        .expect("endpoint");
+    assert_eq!(
+        remote.endpoints("web").await.expect("endpoints").items,
+        vec![endpoint]
+    );
+
+    let mut lines = remote
+        .journal(id, "a@8080.service", 10, true)
+        .await
+        .expect("journal");
+    let first = next_line(&mut lines).await;
+    assert_eq!(
+        (first.stream.as_str(), first.text.as_str()),
+        ("stdout", "hello")
+    );
+    journal
+        .append("a@8080.service", Stream::Stderr, "again")
+        .expect("append");
+    assert_eq!(next_line(&mut lines).await.text, "again");
+    let err = remote
+        .journal("0000", "a@8080.service", 10, false)
+        .await
+        .err()
+        .expect("unknown machine");
+    assert!(
+        err.to_string().contains(id),
+        "names the machines it serves: {err}"
+    );
+}
+
+async fn next_line(
+    lines: &mut flotta_api::remote::JournalStream,
+) -> flotta_api::remote::JournalLine {
+    tokio::time::timeout(Duration::from_secs(10), lines.next())
+        .await
+        .expect("line in time")
+        .expect("open")
+        .expect("line")
+}

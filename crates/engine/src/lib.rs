@@ -262,39 +262,8 @@ impl<B: KvBackend> Engine<B> {
         Ok(round)
     }
 
-    /// Units that want a machine, as the scheduler sees them; templates and
-    /// unreadable units are skipped (the latter with a decision saying why).
     async fn units(&mut self) -> Result<Vec<UnitSpec>, EngineError> {
-        let all = self
-            .registry
-            .all_units()
-            .await
-            .map_err(registry("listing units"))?;
-        let mut out = Vec::new();
-        for unit in all.items {
-            let Ok(name) = UnitName::parse(&unit.name) else {
-                continue;
-            };
-            if name.kind() == UnitKind::Template {
-                continue;
-            }
-            let spec = unit
-                .unit_file()
-                .map_err(|e| e.to_string())
-                .and_then(|f| UnitSpec::from_unit(&f, &name).map_err(|e| e.to_string()));
-            match spec {
-                Ok(mut spec) => {
-                    spec.target = match unit.target_state {
-                        TargetState::Inactive => flotta_scheduler::TargetState::Inactive,
-                        TargetState::Loaded => flotta_scheduler::TargetState::Loaded,
-                        TargetState::Launched => flotta_scheduler::TargetState::Launched,
-                    };
-                    out.push(spec);
-                }
-                Err(why) => tracing::warn!(unit = %unit.name, "engine: not placing: {why}"),
-            }
-        }
-        Ok(out)
+        unit_specs(&self.registry).await
     }
 
     /// Writes one action with compare-and-swap; a lost race is counted, not
@@ -380,6 +349,82 @@ impl<B: KvBackend> Engine<B> {
         self.decided = Some(now);
         Ok(())
     }
+}
+
+/// Units that want a machine, as the scheduler sees them; templates and
+/// unreadable units are skipped with a warning.
+///
+/// # Errors
+/// The registry fails.
+pub async fn unit_specs<B: KvBackend>(reg: &Registry<B>) -> Result<Vec<UnitSpec>, EngineError> {
+    let all = reg.all_units().await.map_err(registry("listing units"))?;
+    let mut out = Vec::new();
+    for unit in all.items {
+        let Ok(name) = UnitName::parse(&unit.name) else {
+            continue;
+        };
+        if name.kind() == UnitKind::Template {
+            continue;
+        }
+        let spec = unit
+            .unit_file()
+            .map_err(|e| e.to_string())
+            .and_then(|f| UnitSpec::from_unit(&f, &name).map_err(|e| e.to_string()));
+        match spec {
+            Ok(mut spec) => {
+                spec.target = match unit.target_state {
+                    TargetState::Inactive => flotta_scheduler::TargetState::Inactive,
+                    TargetState::Loaded => flotta_scheduler::TargetState::Loaded,
+                    TargetState::Launched => flotta_scheduler::TargetState::Launched,
+                };
+                out.push(spec);
+            }
+            Err(why) => tracing::warn!(unit = %unit.name, "engine: not placing: {why}"),
+        }
+    }
+    Ok(out)
+}
+
+/// The scheduler's input for the registry as it is now: every unit that
+/// wants a machine, the registered machines that are not drained, and the
+/// assignments of those units. This is what a round of the leader sees,
+/// minus its grace period for machines that just vanished; `flotta-api`'s
+/// `GET /v1/plan` plans from it.
+///
+/// # Errors
+/// The registry fails.
+pub async fn scheduler_input<B: KvBackend>(
+    reg: &Registry<B>,
+) -> Result<(Desired, Observed), EngineError> {
+    let drained: BTreeSet<String> = reg
+        .drains()
+        .await
+        .map_err(registry("listing drains"))?
+        .items
+        .into_iter()
+        .map(|d| d.machine)
+        .collect();
+    let machines = reg
+        .machines()
+        .await
+        .map_err(registry("listing machines"))?
+        .items
+        .iter()
+        .filter(|m| !drained.contains(&m.id))
+        .map(scheduler_machine)
+        .collect();
+    let units = unit_specs(reg).await?;
+    let known: BTreeSet<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    let assignments = reg
+        .assignments()
+        .await
+        .map_err(registry("listing assignments"))?
+        .items
+        .into_iter()
+        .filter(|a| known.contains(a.unit.as_str()))
+        .map(|a| (a.unit, a.machine))
+        .collect();
+    Ok((Desired { machines, units }, Observed { assignments }))
 }
 
 /// The scheduler's view of a registered machine: the first value of each
