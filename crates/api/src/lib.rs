@@ -15,8 +15,34 @@
 //! | `/fleet/v1/machines` | GET (paged) |
 //!
 //! Errors are `{"error":{"code":N,"message":"…"}}`. Bodies are capped at
-//! [`MAX_BODY`]. The server binds where it is told; `flotta agent` defaults
-//! to loopback.
+//! [`MAX_BODY`].
+//!
+//! flotta's own `/v1` adds raw keys, leases and a server-sent-event watch
+//! (the wire protocol of [`remote::Remote`], a `KvBackend` over HTTP, so a
+//! `Registry<Remote>` behaves like a registry on the server's backend),
+//! and typed routes: endpoints, the scheduler's plan, why a unit is where
+//! it is, drains and unit journals. See the crate's README for the table.
+//!
+//! Serving is loopback by default ([`DEFAULT_ADDR`]); [`router_with`] adds a
+//! bearer token on every route, [`serve_on`] serves TCP or a unix socket,
+//! optionally over TLS, and [`check_exposure`] refuses an open API on a
+//! non-loopback address.
+//!
+//! ```no_run
+//! use flotta_api::{ApiOptions, Listen, TlsFiles, check_exposure, router_with, serve_on};
+//! use flotta_registry::{MemoryBackend, Registry};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let listen: Listen = "0.0.0.0:4949".parse()?;
+//! check_exposure(&listen, true, true)?;
+//! let tls = TlsFiles { cert: "api.pem".into(), key: "api.key".into() };
+//! let options = ApiOptions { token: Some("s3cret".into()), ..ApiOptions::default() };
+//! let router = router_with(Registry::new(MemoryBackend::default()), options);
+//! serve_on(&listen, router, Some(&tls)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The plain form, as before:
 //!
 //! ```no_run
 //! use flotta_registry::{MemoryBackend, Registry};
