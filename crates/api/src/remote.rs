@@ -543,6 +543,9 @@ impl KvBackend for Remote {
     }
 }
 
+/// Three missed keep-alives end a watch.
+const WATCH_IDLE: Duration = Duration::from_secs(crate::v1::WATCH_KEEPALIVE.as_secs() * 3);
+
 /// Parses a server-sent event stream into events; ends with the body.
 fn sse_events(remote: Remote, body: Incoming) -> impl futures::Stream<Item = Result<Event>> + Send {
     struct Reader {
@@ -602,18 +605,24 @@ fn sse_events(remote: Remote, body: Incoming) -> impl futures::Stream<Item = Res
                 };
                 return Some((item, r));
             }
-            match r.body.frame().await {
-                Some(Ok(frame)) => {
+            // The server sends a comment at least every WATCH_KEEPALIVE: a
+            // longer silence is a dead connection, however quiet the prefix.
+            match tokio::time::timeout(WATCH_IDLE, r.body.frame()).await {
+                Ok(Some(Ok(frame))) => {
                     if let Ok(data) = frame.into_data() {
                         r.buf.extend_from_slice(&data);
                     }
                 }
                 // The connection ended: so does the watch, as a backend's would.
-                Some(Err(e)) => {
+                Ok(Some(Err(e))) => {
                     tracing::debug!("watch on {}: {e}", r.remote.inner.url);
                     return None;
                 }
-                None => return None,
+                Ok(None) => return None,
+                Err(_) => {
+                    tracing::debug!("watch on {}: silent for {WATCH_IDLE:?}", r.remote.inner.url);
+                    return None;
+                }
             }
         }
     })

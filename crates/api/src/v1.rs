@@ -266,6 +266,10 @@ async fn revision<B: KvBackend>(State(r): State<Registry<B>>) -> Response {
 
 /// Server-sent events: one [`flotta_registry::kv::Event`] per `data:` line,
 /// `id:` its revision; an error ends the stream with `event: error`.
+/// Resuming from `Last-Event-ID` + 1 assumes the last revision was seen
+/// whole; a backend that writes several keys in one revision (an etcd lease
+/// expiry) can lose the rest of it if the connection drops in between, so
+/// a careful client resumes from the last revision and skips what it saw.
 async fn watch<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
     let q = query(req.uri().query());
     let prefix = q
