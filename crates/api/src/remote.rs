@@ -157,6 +157,7 @@ impl Remote {
             });
         }
         let client = Client::builder(TokioExecutor::new())
+            .pool_timer(hyper_util::rt::TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build(Connector {
                 target: Arc::new(target),
