@@ -15,8 +15,34 @@
 //! | `/fleet/v1/machines` | GET (paged) |
 //!
 //! Errors are `{"error":{"code":N,"message":"…"}}`. Bodies are capped at
-//! [`MAX_BODY`]. The server binds where it is told; `flotta agent` defaults
-//! to loopback.
+//! [`MAX_BODY`].
+//!
+//! flotta's own `/v1` adds raw keys, leases and a server-sent-event watch
+//! (the wire protocol of [`remote::Remote`], a `KvBackend` over HTTP, so a
+//! `Registry<Remote>` behaves like a registry on the server's backend),
+//! and typed routes: endpoints, the scheduler's plan, why a unit is where
+//! it is, drains and unit journals. See the crate's README for the table.
+//!
+//! Serving is loopback by default ([`DEFAULT_ADDR`]); [`router_with`] adds a
+//! bearer token on every route, [`serve_on`] serves TCP or a unix socket,
+//! optionally over TLS, and [`check_exposure`] refuses an open API on a
+//! non-loopback address.
+//!
+//! ```no_run
+//! use flotta_api::{ApiOptions, Listen, TlsFiles, check_exposure, router_with, serve_on};
+//! use flotta_registry::{MemoryBackend, Registry};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let listen: Listen = "0.0.0.0:4949".parse()?;
+//! check_exposure(&listen, true, true)?;
+//! let tls = TlsFiles { cert: "api.pem".into(), key: "api.key".into() };
+//! let options = ApiOptions { token: Some("s3cret".into()), ..ApiOptions::default() };
+//! let router = router_with(Registry::new(MemoryBackend::default()), options);
+//! serve_on(&listen, router, Some(&tls)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The plain form, as before:
 //!
 //! # Example: serve the API, create a unit with fleet's JSON
 //!
@@ -61,18 +87,66 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod cluster;
 mod fleet;
 mod page;
+pub mod remote;
+mod serve;
+mod tls;
+mod v1;
+mod wire;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
 use flotta_registry::Registry;
 use flotta_registry::kv::KvBackend;
 
+pub use cluster::{Endpoints, Why};
 pub use fleet::MAX_BODY;
+pub use serve::{
+    ApiListener, DEFAULT_ADDR, Listen, TlsFiles, check_exposure, serve_listener, serve_on,
+};
 
-/// The API's routes over `registry`.
+/// What a server adds to the routes over its registry.
+#[derive(Default)]
+pub struct ApiOptions {
+    /// Required as `Authorization: Bearer <token>` on every route when set.
+    pub token: Option<String>,
+    /// Agent state directories by machine ID, for the machines whose unit
+    /// journals this server can read.
+    pub journals: BTreeMap<String, PathBuf>,
+    /// More routes, merged in behind the same token check (must not have a
+    /// fallback of its own).
+    pub extra: Option<Router>,
+}
+
+/// The API's routes over `registry`, with no token.
 pub fn router<B: KvBackend + Clone + Send + Sync + 'static>(registry: Registry<B>) -> Router {
-    fleet::routes(registry)
+    router_with(registry, ApiOptions::default())
+}
+
+/// The API's routes over `registry`: fleet's API v1, flotta's `/v1`, and
+/// `options.extra`, all behind `options.token` when set.
+pub fn router_with<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
+    options: ApiOptions,
+) -> Router {
+    let mut router = fleet::routes(registry.clone())
+        .merge(v1::routes(registry.clone()))
+        .merge(cluster::routes(registry, options.journals));
+    if let Some(extra) = options.extra {
+        router = router.merge(extra);
+    }
+    match options.token {
+        Some(token) => router.layer(axum::middleware::from_fn_with_state(
+            Arc::<str>::from(token),
+            serve::require_token,
+        )),
+        None => router,
+    }
 }
 
 /// Serves the API on `listener` until the task is dropped.

@@ -423,6 +423,67 @@ pub fn scheduler_unit(unit: &Unit) -> Result<Option<UnitSpec>, String> {
     Ok(Some(spec))
 }
 
+/// Units that want a machine, as the scheduler sees them; templates and
+/// unreadable units are skipped with a warning.
+///
+/// # Errors
+/// The registry fails.
+pub async fn unit_specs<B: KvBackend>(reg: &Registry<B>) -> Result<Vec<UnitSpec>, EngineError> {
+    let all = reg.all_units().await.map_err(registry("listing units"))?;
+    Ok(all
+        .items
+        .iter()
+        .filter_map(|unit| {
+            scheduler_unit(unit).unwrap_or_else(|why| {
+                tracing::warn!(unit = %unit.name, "engine: not placing: {why}");
+                None
+            })
+        })
+        .collect())
+}
+
+/// The scheduler's input for the registry as it is now: every unit that
+/// wants a machine, the registered machines that are not drained, and the
+/// assignments of those units. This is what a round of the leader sees,
+/// minus its grace period for machines that just vanished; `flotta-api`'s
+/// `GET /v1/plan` plans from it.
+///
+/// # Errors
+/// The registry fails.
+pub async fn scheduler_input<B: KvBackend>(
+    reg: &Registry<B>,
+) -> Result<(Desired, Observed), EngineError> {
+    let drained: BTreeSet<String> = reg
+        .drains()
+        .await
+        .map_err(registry("listing drains"))?
+        .items
+        .into_iter()
+        .map(|d| d.machine)
+        .collect();
+    let machines = reg
+        .machines()
+        .await
+        .map_err(registry("listing machines"))?
+        .items
+        .iter()
+        .filter(|m| !drained.contains(&m.id))
+        .map(scheduler_machine)
+        .collect();
+    let units = unit_specs(reg).await?;
+    let known: BTreeSet<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    let assignments = reg
+        .assignments()
+        .await
+        .map_err(registry("listing assignments"))?
+        .items
+        .into_iter()
+        .filter(|a| known.contains(a.unit.as_str()))
+        .map(|a| (a.unit, a.machine))
+        .collect();
+    Ok((Desired { machines, units }, Observed { assignments }))
+}
+
 /// The scheduler's view of a registered machine: the first value of each
 /// metadata key (fleet's metadata had one value per key).
 pub fn scheduler_machine(m: &Machine) -> flotta_scheduler::Machine {
