@@ -29,6 +29,7 @@
 
 pub mod agent;
 mod cgroup;
+pub mod dev;
 pub mod error;
 pub mod journal;
 pub mod machine;
