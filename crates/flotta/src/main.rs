@@ -31,7 +31,8 @@ enum Command {
     /// Plan where units would run on a described cluster, and explain why not.
     Plan(cmd::plan::PlanArgs),
     /// Run this machine's units: register it, run what is assigned to it,
-    /// report states and endpoints (units survive an agent restart).
+    /// report states and endpoints (units survive an agent restart); with
+    /// `--dev --machines N`, a whole development cluster in this process.
     Agent(cmd::agent::AgentArgs),
     /// Print a unit's journal on this machine (`-n`, `--since`, `-f`).
     Journal(cmd::journal::JournalArgs),
@@ -69,7 +70,8 @@ enum Command {
     /// Raw keys, etcdctl-style: get, set (with --ttl), ls, rm.
     #[command(subcommand)]
     Kv(cmd::kv::KvCommand),
-    /// Drain a machine (its units move elsewhere) or let it take units again.
+    /// Drain a machine (its units move elsewhere) or let it take units again;
+    /// crash or restart a dev cluster's machine.
     #[command(subcommand)]
     Machine(cmd::machine::MachineCommand),
 }

@@ -1,8 +1,10 @@
 //! One module per command group.
 
 pub mod agent;
+pub mod agent_config;
 pub mod balance;
 pub mod control;
+pub mod dev_api;
 pub mod journal;
 pub mod kv;
 pub mod machine;
