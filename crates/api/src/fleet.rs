@@ -270,7 +270,7 @@ fn discovery_document() -> serde_json::Value {
 }
 
 /// Query parameters: each name's values, percent-decoded.
-fn query(req_query: Option<&str>) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn query(req_query: Option<&str>) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for pair in req_query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

@@ -35,16 +35,60 @@
 
 mod fleet;
 mod page;
+pub mod remote;
+mod serve;
+mod tls;
+mod v1;
+mod wire;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
 use flotta_registry::Registry;
 use flotta_registry::kv::KvBackend;
 
 pub use fleet::MAX_BODY;
+pub use serve::{
+    ApiListener, DEFAULT_ADDR, Listen, TlsFiles, check_exposure, serve_listener, serve_on,
+};
 
-/// The API's routes over `registry`.
+/// What a server adds to the routes over its registry.
+#[derive(Default)]
+pub struct ApiOptions {
+    /// Required as `Authorization: Bearer <token>` on every route when set.
+    pub token: Option<String>,
+    /// Agent state directories by machine ID, for the machines whose unit
+    /// journals this server can read.
+    pub journals: BTreeMap<String, PathBuf>,
+    /// More routes, merged in behind the same token check (must not have a
+    /// fallback of its own).
+    pub extra: Option<Router>,
+}
+
+/// The API's routes over `registry`, with no token.
 pub fn router<B: KvBackend + Clone + Send + Sync + 'static>(registry: Registry<B>) -> Router {
-    fleet::routes(registry)
+    router_with(registry, ApiOptions::default())
+}
+
+/// The API's routes over `registry`: fleet's API v1, flotta's `/v1`, and
+/// `options.extra`, all behind `options.token` when set.
+pub fn router_with<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
+    options: ApiOptions,
+) -> Router {
+    let mut router = fleet::routes(registry.clone()).merge(v1::routes(registry));
+    if let Some(extra) = options.extra {
+        router = router.merge(extra);
+    }
+    match options.token {
+        Some(token) => router.layer(axum::middleware::from_fn_with_state(
+            Arc::<str>::from(token),
+            serve::require_token,
+        )),
+        None => router,
+    }
 }
 
 /// Serves the API on `listener` until the task is dropped.

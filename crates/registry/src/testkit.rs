@@ -111,71 +111,8 @@ impl EtcdServer {
     pub fn start_tls() -> std::io::Result<(EtcdServer, PathBuf)> {
         let scratch = scratch_dir()?;
         let dir = scratch.path();
-        let ca = dir.join("ca.pem");
-        let openssl = |args: &[&str]| -> std::io::Result<()> {
-            let status = Command::new("openssl")
-                .args(args)
-                .current_dir(dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .map_err(|e| {
-                    std::io::Error::new(
-                        e.kind(),
-                        format!("openssl: {e} (install Debian's openssl)"),
-                    )
-                })?;
-            if status.success() {
-                Ok(())
-            } else {
-                Err(std::io::Error::other(format!("openssl {args:?} failed")))
-            }
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=flotta-test-ca",
-        ])?;
-        openssl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=127.0.0.1",
-        ])?;
-        std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n")?;
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.pem",
-            "-days",
-            "1",
-            "-extfile",
-            "ext.cnf",
-        ])?;
+        let certs = TestCerts::create(dir)?;
+        let ca = certs.ca.clone();
         let (client_port, peer_port) = (free_port()?, free_port()?);
         let mut server = EtcdServer {
             name: "tls".into(),
@@ -183,7 +120,7 @@ impl EtcdServer {
             peer_port,
             initial_cluster: format!("tls=http://127.0.0.1:{peer_port}"),
             data_dir: dir.join("data"),
-            tls: Some((dir.join("server.pem"), dir.join("server.key"))),
+            tls: Some((certs.cert, certs.key)),
             child: None,
             _scratch: None,
         };
@@ -297,5 +234,95 @@ impl EtcdServer {
 impl Drop for EtcdServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A throwaway CA and a server certificate for `127.0.0.1`, made with the
+/// `openssl` command (as etcd's TLS tests use).
+#[derive(Debug, Clone)]
+pub struct TestCerts {
+    /// The CA certificate (PEM): what a client trusts.
+    pub ca: PathBuf,
+    /// The server certificate (PEM), for IP 127.0.0.1.
+    pub cert: PathBuf,
+    /// The server's private key (PEM).
+    pub key: PathBuf,
+}
+
+impl TestCerts {
+    /// Writes `ca.pem`, `server.pem` and `server.key` into `dir`.
+    ///
+    /// # Errors
+    /// `openssl` missing or failing.
+    pub fn create(dir: &std::path::Path) -> std::io::Result<TestCerts> {
+        let openssl = |args: &[&str]| -> std::io::Result<()> {
+            let status = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("openssl: {e} (install Debian's openssl)"),
+                    )
+                })?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(format!("openssl {args:?} failed")))
+            }
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=flotta-test-ca",
+        ])?;
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])?;
+        std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n")?;
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "1",
+            "-extfile",
+            "ext.cnf",
+        ])?;
+        Ok(TestCerts {
+            ca: dir.join("ca.pem"),
+            cert: dir.join("server.pem"),
+            key: dir.join("server.key"),
+        })
     }
 }
