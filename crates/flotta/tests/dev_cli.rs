@@ -1,6 +1,6 @@
 //! `flotta agent --dev --machines 3`: a whole cluster in one process, set up
-//! from a `--config` file overridden by a flag, running the seed's unit
-//! (placed through fleet's API v1), surviving the crash of a unit's machine
+//! from a `--config` file overridden by a flag, driven by fleetctl's
+//! commands through its API (`--endpoint`), surviving the crash of a unit's machine
 //! and of the leader's machine with no unit ever running twice, and
 //! stopping every unit process on SIGTERM.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const LIMIT: Duration = Duration::from_secs(30);
 /// `reschedule-grace-secs` in the config file.
@@ -69,8 +69,8 @@ fn get_json(api: &str, path: &str) -> Value {
     serde_json::from_str(&body).expect("json")
 }
 
-/// The seed's local unit as fleet's option list, naming this build's greeter.
-fn seed_options() -> Value {
+/// The local variant of the seed's template, naming this build's greeter.
+fn seed_template(dir: &Path) -> std::path::PathBuf {
     let greeter = Path::new(env!("CARGO_BIN_EXE_flotta")).with_file_name("flotta-greeter");
     assert!(
         greeter.exists(),
@@ -86,19 +86,21 @@ fn seed_options() -> Value {
         "ExecStart=flotta-greeter",
         &format!("ExecStart={}", greeter.display()),
     );
-    let mut section = String::new();
-    let mut options = Vec::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(s) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = s.to_owned();
-        } else if let Some((name, value)) = line.split_once('=') {
-            options.push(json!({"section": section, "name": name, "value": value}));
-        }
-    }
-    Value::Array(options)
+    let path = dir.join("sample.application@.service");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// A cluster command through the API (`--endpoint`); its stdout.
+fn cli(endpoint: &str, args: &[&str]) -> String {
+    let out = flotta()
+        .args(args)
+        .args(["--endpoint", endpoint])
+        .env_remove("FLOTTA_ETCD")
+        .output()
+        .expect("flotta");
+    assert!(out.status.success(), "flotta {args:?}: {}", text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// unit -> machines reporting it active.
@@ -204,23 +206,34 @@ fn a_dev_cluster_runs_the_seed_and_survives_crashes() {
         assert_eq!(m["metadata"]["zone"], "dev", "{m}");
     }
 
-    // Two instances on one port: the seed's Conflicts= puts them apart.
+    // fleetctl's sequence through the API: submit, start (two instances on
+    // one port: the seed's Conflicts= puts them apart), list, status, cat.
     let unit_port = free_port();
     let instance = |n: u32| format!("sample.application.{n}@{unit_port}.service");
-    let options = seed_options();
+    let units = tempfile::tempdir().expect("units dir");
+    let template = seed_template(units.path());
+    let local = |n: u32| units.path().join(instance(n)).display().to_string();
+    cli(&endpoint, &["submit", template.to_str().expect("path")]);
+    let started = cli(
+        &endpoint,
+        &["start", &local(1), &local(2), "--block-attempts", "120"],
+    );
     for n in 1..=2 {
-        let (status, body) = http(
-            &api,
-            "PUT",
-            &format!("/fleet/v1/units/{}", instance(n)),
-            Some(&json!({"desiredState": "launched", "options": options})),
-        )
-        .expect("PUT");
-        assert!(status == 201 || status == 204, "{status} {body}");
+        assert!(
+            started.contains(&format!("Unit {} launched on", instance(n))),
+            "{started}"
+        );
     }
-    eventually("both instances to run", LIMIT, || {
-        placed_once(&api).len() == 2
-    });
+    let listed = cli(&endpoint, &["list-units"]);
+    assert!(
+        listed.starts_with("UNIT") && listed.contains("running"),
+        "{listed}"
+    );
+    let status = cli(&endpoint, &["status", &instance(1)]);
+    assert!(status.contains("Active: active (running)"), "{status}");
+    assert!(cli(&endpoint, &["cat", &instance(1)]).contains("flotta-greeter"));
+    let machines_listed = cli(&endpoint, &["list-machines"]);
+    assert!(machines_listed.contains("machine=2"), "{machines_listed}");
     let placed = placed_once(&api);
     assert_ne!(placed[&instance(1)], placed[&instance(2)]);
     let ip_of = |id: &str| -> String {
@@ -313,6 +326,20 @@ fn a_dev_cluster_runs_the_seed_and_survives_crashes() {
                 && placed.values().all(|m| m != &leader)
         },
     );
+
+    // stop and destroy one instance; the other stays for the SIGTERM check.
+    let stopped = cli(
+        &endpoint,
+        &["stop", &instance(2), "--block-attempts", "120"],
+    );
+    assert!(
+        stopped.contains(&format!("Unit {} loaded on", instance(2))),
+        "{stopped}"
+    );
+    cli(&endpoint, &["destroy", &instance(2)]);
+    eventually("instance 2 to go", LIMIT, || {
+        !active(&api).contains_key(&instance(2))
+    });
 
     // SIGTERM: the dev cluster stops its units' processes too.
     let placed = placed_once(&api);

@@ -1,6 +1,8 @@
 //! `flotta agent`: run this machine's share of the cluster, or with `--dev`
 //! a whole development cluster in one process.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,13 +11,14 @@ use anyhow::{Context, bail};
 use flotta_agent::agent::{Agent, AgentOptions};
 use flotta_agent::dev::{DevCluster, DevOptions};
 use flotta_agent::machine::{MachineIdentity, machine_id};
+use flotta_api::{ApiListener, ApiOptions, Listen};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::{
     EtcdBackend, EtcdOptions, MemoryBackend, MemoryOptions, Registry, SystemClock, TlsFiles,
 };
 
 pub use super::agent_config::AgentArgs;
-use super::agent_config::{ApiListen, RegistrySetting, Settings};
+use super::agent_config::{RegistrySetting, Settings};
 
 /// Runs the agent (or dev cluster) until Ctrl-C or SIGTERM. A real agent's
 /// units keep running after it; a dev cluster's are stopped.
@@ -87,10 +90,9 @@ async fn serve<B: KvBackend + Clone + Send + Sync + 'static>(
     if let Some(machines) = settings.dev {
         return serve_dev(registry, settings, machines).await;
     }
-    if let Some(listen) = &settings.api_listen {
-        spawn_api(listen, settings, flotta_api::router(registry.clone())).await?;
-    }
     let id = machine_id(&settings.machine_id_file, &settings.state_dir)?;
+    let journals = [(id.clone(), settings.state_dir.clone())].into();
+    spawn_api(registry.clone(), settings, journals, None).await?;
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|_| "localhost".into());
@@ -130,10 +132,13 @@ async fn serve_dev<B: KvBackend + Clone + Send + Sync + 'static>(
     options.lease_ttl = Duration::from_secs(settings.lease_ttl_secs.max(1));
     options.engine_grace = Duration::from_secs(settings.reschedule_grace_secs);
     let cluster = Arc::new(DevCluster::start(registry.clone(), options).await?);
-    let api = flotta_api::router(registry).merge(super::dev_api::routes(cluster.clone()));
-    if let Some(listen) = &settings.api_listen {
-        spawn_api(listen, settings, api).await?;
-    }
+    let journals = cluster
+        .machines()
+        .into_iter()
+        .map(|m| (m.id, m.state_dir))
+        .collect();
+    let extra = super::dev_api::routes(cluster.clone());
+    spawn_api(registry, settings, journals, Some(extra)).await?;
     eprintln!(
         "flotta agent --dev: {machines} machines on 127.0.0.1-{machines}, state in {}{}",
         settings.state_dir.display(),
@@ -152,43 +157,42 @@ async fn serve_dev<B: KvBackend + Clone + Send + Sync + 'static>(
     Ok(())
 }
 
-/// Binds the API and serves it in the background.
-async fn spawn_api(
-    listen: &ApiListen,
+/// Binds the API (when one is wanted) and serves it in the background:
+/// fleet's API v1, flotta's `/v1`, the machines' journals and `extra`.
+async fn spawn_api<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
     settings: &Settings,
-    router: axum::Router,
+    journals: BTreeMap<String, PathBuf>,
+    extra: Option<axum::Router>,
 ) -> anyhow::Result<()> {
-    if settings.api_token.is_some() || settings.api_tls.is_some() {
-        // TODO(api-v1): serve through flotta_api's token auth and TLS.
-        bail!("--api-token and --api-tls-*: this build's API has no authentication or TLS yet");
-    }
-    match listen {
-        ApiListen::Tcp(addr) => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("--api-listen {addr}"))?;
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(listener, router).await {
-                    tracing::error!("api: {e}");
-                }
-            });
+    let Some(listen) = &settings.api_listen else {
+        return Ok(());
+    };
+    let router = flotta_api::router_with(
+        registry,
+        ApiOptions {
+            token: settings.api_token.clone(),
+            journals,
+            extra,
+        },
+    );
+    // Bind now, so a taken address fails the command rather than a task.
+    let listener = ApiListener::bind(listen)
+        .await
+        .with_context(|| format!("--api-listen {listen}"))?;
+    let tls = settings.api_tls.clone();
+    tokio::spawn(async move {
+        if let Err(e) = flotta_api::serve_listener(listener, router, tls.as_ref()).await {
+            tracing::error!("api: {e}");
         }
-        ApiListen::Unix(path) => {
-            // A socket left by an earlier run would make bind fail.
-            if std::fs::symlink_metadata(path)
-                .is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_socket(&m.file_type()))
-            {
-                let _ = std::fs::remove_file(path);
-            }
-            let listener = tokio::net::UnixListener::bind(path)
-                .with_context(|| format!("--api-listen unix:{}", path.display()))?;
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(listener, router).await {
-                    tracing::error!("api: {e}");
-                }
-            });
-        }
-    }
-    eprintln!("flotta agent: API on {listen} (fleet API v1 under /fleet/v1/)");
+    });
+    let scheme = match (listen, &settings.api_tls) {
+        (Listen::Unix(_), _) => "",
+        (_, Some(_)) => "https://",
+        (_, None) => "http://",
+    };
+    eprintln!(
+        "flotta agent: API on {scheme}{listen} (fleet API v1 under /fleet/v1/, flotta's under /v1/)"
+    );
     Ok(())
 }

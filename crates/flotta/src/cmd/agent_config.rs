@@ -12,11 +12,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 use flotta_agent::machine::parse_metadata;
+use flotta_api::{DEFAULT_ADDR, Listen, TlsFiles, check_exposure};
 use serde::Deserialize;
-
-/// Where `flotta agent` serves the API unless told otherwise.
-// TODO(api-v1): use flotta_api::DEFAULT_ADDR once it exists.
-pub const DEFAULT_API_ADDR: &str = "127.0.0.1:4949";
 
 /// Arguments of `flotta agent`.
 #[derive(Debug, Args)]
@@ -154,24 +151,6 @@ pub struct EtcdSetting {
     pub user: Option<(String, String)>,
 }
 
-/// Where the API listens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiListen {
-    /// A TCP address.
-    Tcp(std::net::SocketAddr),
-    /// A unix socket path.
-    Unix(PathBuf),
-}
-
-impl std::fmt::Display for ApiListen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApiListen::Tcp(a) => write!(f, "http://{a}"),
-            ApiListen::Unix(p) => write!(f, "unix:{}", p.display()),
-        }
-    }
-}
-
 /// Every setting, resolved.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -196,11 +175,11 @@ pub struct Settings {
     /// No engine.
     pub no_engine: bool,
     /// API address.
-    pub api_listen: Option<ApiListen>,
+    pub api_listen: Option<Listen>,
     /// API token.
     pub api_token: Option<String>,
     /// API TLS certificate and key.
-    pub api_tls: Option<(PathBuf, PathBuf)>,
+    pub api_tls: Option<TlsFiles>,
 }
 
 /// Parses a `--config` file's text; errors name the line, column and key.
@@ -230,29 +209,9 @@ fn dev_state_dir() -> PathBuf {
     }
 }
 
-fn parse_listen(text: &str) -> anyhow::Result<ApiListen> {
-    if let Some(path) = text.strip_prefix("unix:") {
-        if path.is_empty() {
-            bail!("--api-listen unix:PATH needs a path");
-        }
-        return Ok(ApiListen::Unix(PathBuf::from(path)));
-    }
-    text.parse().map(ApiListen::Tcp).map_err(|_| {
-        anyhow::anyhow!("--api-listen {text:?}: expected ADDR:PORT (127.0.0.1:4949) or unix:/path")
-    })
-}
-
-/// Whether serving the API at `listen` is safe with these settings: only
-/// loopback and unix sockets go without a token and TLS.
-// TODO(api-v1): flotta_api::check_exposure.
-fn check_exposure(listen: &ApiListen, token: bool, tls: bool) -> anyhow::Result<()> {
-    match listen {
-        ApiListen::Tcp(a) if !a.ip().is_loopback() && !(token && tls) => bail!(
-            "--api-listen {a}: a non-loopback API needs --api-token and --api-tls-cert/--api-tls-key \
-             (or listen on 127.0.0.1 or unix:/path)"
-        ),
-        _ => Ok(()),
-    }
+fn parse_listen(text: &str) -> anyhow::Result<Listen> {
+    text.parse()
+        .map_err(|e: String| anyhow::anyhow!("--api-listen {e}"))
 }
 
 impl AgentArgs {
@@ -326,19 +285,21 @@ impl AgentArgs {
         };
         let api_listen = match self.api_listen.clone().or(file.api_listen) {
             Some(text) => Some(parse_listen(&text)?),
-            None if dev => Some(parse_listen(DEFAULT_API_ADDR)?),
+            None if dev => Some(parse_listen(DEFAULT_ADDR)?),
             None => None,
         };
         let api_token = self.api_token.clone().or(file.api_token);
         let cert = self.api_tls_cert.clone().or(file.api_tls_cert);
         let key = self.api_tls_key.clone().or(file.api_tls_key);
         let api_tls = match (cert, key) {
-            (Some(c), Some(k)) => Some((c, k)),
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
             _ => bail!("--api-tls-cert and --api-tls-key go together"),
         };
         if let Some(listen) = &api_listen {
-            check_exposure(listen, api_token.is_some(), api_tls.is_some())?;
+            check_exposure(listen, api_token.is_some(), api_tls.is_some()).map_err(|e| {
+                anyhow::anyhow!("--api-listen: {e} (--api-token, --api-tls-cert/--api-tls-key)")
+            })?;
         }
         Ok(Settings {
             dev: dev.then(|| machines.unwrap_or(3)),
@@ -379,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn only_loopback_goes_without_token_and_tls() {
+    fn api_addresses() {
         let open = parse_listen("0.0.0.0:4949").expect("addr");
         assert!(check_exposure(&open, false, false).is_err());
         assert!(check_exposure(&open, true, true).is_ok());

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod agent_config;
+pub mod backend;
 pub mod balance;
 pub mod control;
 pub mod dev_api;
