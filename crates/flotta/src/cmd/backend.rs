@@ -13,7 +13,7 @@ use flotta_registry::kv::{Condition, EventStream, KeyValue, KvBackend, LeaseId, 
 #[derive(Debug, Clone)]
 pub enum ClusterBackend {
     /// etcd v3.
-    Etcd(EtcdBackend),
+    Etcd(Box<EtcdBackend>),
     /// A flotta API server.
     Remote(Remote),
 }

@@ -154,7 +154,7 @@ pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<Cluste
         let backend = EtcdBackend::connect(&EtcdOptions::new(cluster.etcd.clone()))
             .await
             .with_context(|| format!("connecting to etcd at {}", cluster.etcd.join(",")))?;
-        return Ok(Registry::new(ClusterBackend::Etcd(backend)));
+        return Ok(Registry::new(ClusterBackend::Etcd(Box::new(backend))));
     }
     let mut options = RemoteOptions::new(&cluster.endpoint);
     options.token = cluster.token.clone();
