@@ -48,6 +48,7 @@
 
 pub mod agent;
 mod cgroup;
+pub mod dev;
 pub mod error;
 pub mod journal;
 pub mod machine;

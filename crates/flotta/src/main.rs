@@ -23,6 +23,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the agent's many settings need no box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check, parse and inspect unit files, unit names and specifiers.
@@ -31,7 +33,8 @@ enum Command {
     /// Plan where units would run on a described cluster, and explain why not.
     Plan(cmd::plan::PlanArgs),
     /// Run this machine's units: register it, run what is assigned to it,
-    /// report states and endpoints (units survive an agent restart).
+    /// report states and endpoints (units survive an agent restart); with
+    /// `--dev --machines N`, a whole development cluster in this process.
     Agent(cmd::agent::AgentArgs),
     /// Print a unit's journal on this machine (`-n`, `--since`, `-f`).
     Journal(cmd::journal::JournalArgs),
@@ -69,7 +72,8 @@ enum Command {
     /// Raw keys, etcdctl-style: get, set (with --ttl), ls, rm.
     #[command(subcommand)]
     Kv(cmd::kv::KvCommand),
-    /// Drain a machine (its units move elsewhere) or let it take units again.
+    /// Drain a machine (its units move elsewhere) or let it take units again;
+    /// crash or restart a dev cluster's machine.
     #[command(subcommand)]
     Machine(cmd::machine::MachineCommand),
 }

@@ -1,7 +1,8 @@
 //! Three `flotta agent` processes on 127.0.0.1–3 sharing a real etcd, driven
 //! by fleetctl's command sequence from the seed: submit, start, list-units,
 //! status, cat, journal, why, stop, destroy; an agent killed with SIGKILL
-//! loses its units to the others after the grace period.
+//! loses its units to the others after the grace period, and when the
+//! leader's agent is killed another engine is elected.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -291,6 +292,53 @@ fn the_seed_sequence_on_three_agents_and_etcd() {
     );
     println!("unit moved {moved_after:?} after SIGKILL (lease {TTL:?} + grace {GRACE:?})");
 
+    // SIGKILL the leader's agent, once a fresh machine joined so both units
+    // still fit: another engine is elected and nothing is placed twice.
+    agents.push(agent(&url, 4, None));
+    eventually("three machines again", LIMIT, || {
+        ok(&url, &["list-machines", "--no-legend"]).lines().count() == 3
+    });
+    let mut orphans = vec![orphan];
+    for n in 1..=2 {
+        let status = ok(&url, &["status", &instance(n)]);
+        if status.contains(&leader) {
+            orphans.extend(
+                status
+                    .lines()
+                    .filter_map(|l| l.trim().strip_prefix("Main PID: ")?.parse::<u32>().ok()),
+            );
+        }
+    }
+    let leader_agent = agents
+        .iter()
+        .position(|a| {
+            std::fs::read_to_string(a.state.path().join("machine-id"))
+                .is_ok_and(|id| id.trim() == leader)
+        })
+        .expect("the leader's agent");
+    drop(agents.remove(leader_agent));
+    eventually(
+        "a new leader, both units placed once on live machines",
+        TTL + GRACE + Duration::from_secs(5) + LIMIT / 3,
+        || {
+            let (now, placed) = rt.block_on(async {
+                (
+                    registry
+                        .leader(flotta_engine::ELECTION)
+                        .await
+                        .expect("leader"),
+                    registry.assignments().await.expect("assignments").items,
+                )
+            });
+            placed.len() == 2
+                && placed.iter().all(|a| a.machine != leader)
+                && now.is_some_and(|(id, _)| id != leader)
+                && (1..=2).all(|n| {
+                    machine_of(&url, &instance(n)).is_some_and(|m| !m.starts_with(&leader))
+                })
+        },
+    );
+
     // The seed's `etcdctl set`/`rm`, as `flotta kv`.
     ok(
         &url,
@@ -332,7 +380,9 @@ fn the_seed_sequence_on_three_agents_and_etcd() {
     eventually("the agents to stop their units", LIMIT, || {
         ok(&url, &["list-units", "--no-legend"]).trim().is_empty()
     });
-    let _ = Command::new("kill")
-        .args(["-KILL", &orphan.to_string()])
-        .status();
+    for pid in orphans {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
 }

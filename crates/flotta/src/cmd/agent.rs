@@ -1,59 +1,98 @@
-//! `flotta agent`: run this machine's share of the cluster.
+//! `flotta agent`: run this machine's share of the cluster, or with `--dev`
+//! a whole development cluster in one process.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use clap::Args;
 use flotta_agent::agent::{Agent, AgentOptions};
-use flotta_agent::machine::{MachineIdentity, machine_id, parse_metadata};
-use flotta_registry::{EtcdBackend, EtcdOptions, Registry};
+use flotta_agent::dev::{DevCluster, DevOptions};
+use flotta_agent::machine::{MachineIdentity, machine_id};
+use flotta_api::{ApiListener, ApiOptions, Listen};
+use flotta_registry::kv::KvBackend;
+use flotta_registry::{
+    EtcdBackend, EtcdOptions, MemoryBackend, MemoryOptions, Registry, SystemClock, TlsFiles,
+};
 
-/// Arguments of `flotta agent`.
-#[derive(Debug, Args)]
-pub struct AgentArgs {
-    /// etcd client URLs, comma-separated.
-    #[arg(long, env = "FLOTTA_ETCD", value_delimiter = ',', value_name = "URL")]
-    etcd: Vec<String>,
-    /// Where the agent keeps unit state, output and the journal.
-    #[arg(long, env = "FLOTTA_STATE_DIR", default_value = "/var/lib/flotta")]
-    state_dir: PathBuf,
-    /// The address balancers and other machines reach this one at.
-    #[arg(long, env = "FLOTTA_PUBLIC_IP")]
-    public_ip: Option<String>,
-    /// The address inside the cluster network.
-    #[arg(long, env = "FLOTTA_PRIVATE_IP")]
-    private_ip: Option<String>,
-    /// Metadata, `key=value,key=value` (matched by `MachineMetadata=`).
-    #[arg(long, env = "FLOTTA_METADATA", default_value = "")]
-    metadata: String,
-    /// Read the machine ID from this file (else one is generated into the state dir).
-    #[arg(long, default_value = "/etc/machine-id")]
-    machine_id_file: PathBuf,
-    /// Seconds the machine's lease outlives the agent.
-    #[arg(long, default_value_t = 10)]
-    lease_ttl_secs: u64,
-    /// Seconds a vanished machine keeps its units before the engine moves them.
-    #[arg(long, env = "FLOTTA_RESCHEDULE_GRACE_SECS", default_value_t = 10)]
-    reschedule_grace_secs: u64,
-    /// Do not run an engine here (machines without one never lead).
-    #[arg(long)]
-    no_engine: bool,
-    /// Serve fleet's API v1 (`/fleet/v1/...`) here; loopback only, as the
-    /// API has no authentication yet.
-    #[arg(long, env = "FLOTTA_API_LISTEN", value_name = "ADDR:PORT")]
-    api_listen: Option<std::net::SocketAddr>,
+pub use super::agent_config::AgentArgs;
+use super::agent_config::{RegistrySetting, Settings};
+
+/// Runs the agent (or dev cluster) until Ctrl-C or SIGTERM. A real agent's
+/// units keep running after it; a dev cluster's are stopped.
+pub fn run(args: &AgentArgs) -> anyhow::Result<ExitCode> {
+    let settings = args.settings()?;
+    let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    rt.block_on(async {
+        match &settings.registry {
+            RegistrySetting::Memory(path) => {
+                let backend = match path {
+                    Some(path) => {
+                        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                            std::fs::create_dir_all(dir)
+                                .with_context(|| format!("creating {}", dir.display()))?;
+                        }
+                        MemoryBackend::open(
+                            path,
+                            Arc::new(SystemClock::default()),
+                            MemoryOptions::default(),
+                        )
+                        .with_context(|| format!("opening the registry at {}", path.display()))?
+                    }
+                    None => MemoryBackend::default(),
+                };
+                serve(Registry::new(backend), &settings).await
+            }
+            RegistrySetting::Etcd(etcd) => {
+                let mut options = EtcdOptions::new(etcd.endpoints.clone());
+                options.user = etcd.user.clone();
+                options.tls = match (&etcd.cacert, &etcd.client) {
+                    (None, None) => None,
+                    (Some(ca), client) => Some(TlsFiles {
+                        ca: ca.clone(),
+                        client: client.clone(),
+                    }),
+                    (None, Some(_)) => bail!("--etcd-cert/--etcd-key need --etcd-cacert too"),
+                };
+                let backend = EtcdBackend::connect(&options).await.with_context(|| {
+                    format!("connecting to etcd at {}", etcd.endpoints.join(","))
+                })?;
+                let registry = match &etcd.prefix {
+                    Some(p) => Registry::with_prefix(backend, p),
+                    None => Registry::new(backend),
+                };
+                serve(registry, &settings).await
+            }
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Runs the agent until Ctrl-C or SIGTERM; units keep running after.
-pub fn run(args: &AgentArgs) -> anyhow::Result<ExitCode> {
-    if args.etcd.is_empty() {
-        bail!("flotta agent needs the registry: pass --etcd http://HOST:2379 (or set FLOTTA_ETCD)");
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending().await,
+            }
+        } => {}
     }
-    let metadata =
-        parse_metadata(&args.metadata).map_err(|m| anyhow::anyhow!("--metadata: {m}"))?;
-    let id = machine_id(&args.machine_id_file, &args.state_dir)?;
+}
+
+async fn serve<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    if let Some(machines) = settings.dev {
+        return serve_dev(registry, settings, machines).await;
+    }
+    let id = machine_id(&settings.machine_id_file, &settings.state_dir)?;
+    let journals = [(id.clone(), settings.state_dir.clone())].into();
+    spawn_api(registry.clone(), settings, journals, None).await?;
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|_| "localhost".into());
@@ -61,47 +100,99 @@ pub fn run(args: &AgentArgs) -> anyhow::Result<ExitCode> {
         identity: MachineIdentity {
             id: id.clone(),
             hostname,
-            public_ip: args.public_ip.clone(),
-            private_ip: args.private_ip.clone(),
-            metadata,
+            public_ip: settings.public_ip.clone(),
+            private_ip: settings.private_ip.clone(),
+            metadata: settings.metadata.clone(),
         },
-        lease_ttl: Duration::from_secs(args.lease_ttl_secs.max(1)),
-        state_dir: args.state_dir.clone(),
+        lease_ttl: Duration::from_secs(settings.lease_ttl_secs.max(1)),
+        state_dir: settings.state_dir.clone(),
         period: Duration::from_millis(200),
-        engine_grace: (!args.no_engine).then(|| Duration::from_secs(args.reschedule_grace_secs)),
+        engine_grace: (!settings.no_engine)
+            .then(|| Duration::from_secs(settings.reschedule_grace_secs)),
     };
-    let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
-    rt.block_on(async {
-        let backend = EtcdBackend::connect(&EtcdOptions::new(args.etcd.clone()))
-            .await
-            .with_context(|| format!("connecting to etcd at {}", args.etcd.join(",")))?;
-        let registry = Registry::new(backend);
-        if let Some(addr) = args.api_listen {
-            if !addr.ip().is_loopback() {
-                bail!("--api-listen {addr}: only loopback addresses (127.0.0.0/8, ::1) until the API has authentication");
-            }
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("--api-listen {addr}"))?;
-            eprintln!("flotta agent: fleet API v1 on http://{addr}/fleet/v1/");
-            let api = registry.clone();
-            tokio::spawn(async move {
-                if let Err(e) = flotta_api::serve(listener, api).await {
-                    tracing::error!("api: {e}");
-                }
-            });
+    let agent = Agent::new(registry, options)?;
+    eprintln!(
+        "flotta agent: machine {id}, state in {}",
+        settings.state_dir.display()
+    );
+    agent.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn serve_dev<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
+    settings: &Settings,
+    machines: u16,
+) -> anyhow::Result<()> {
+    if settings.no_engine {
+        bail!("--no-engine: a dev cluster's machines run engines (one must lead)");
+    }
+    let mut options = DevOptions::new(machines, &settings.state_dir);
+    options.metadata = settings.metadata.clone();
+    options.lease_ttl = Duration::from_secs(settings.lease_ttl_secs.max(1));
+    options.engine_grace = Duration::from_secs(settings.reschedule_grace_secs);
+    let cluster = Arc::new(DevCluster::start(registry.clone(), options).await?);
+    let journals = cluster
+        .machines()
+        .into_iter()
+        .map(|m| (m.id, m.state_dir))
+        .collect();
+    let extra = super::dev_api::routes(cluster.clone());
+    spawn_api(registry, settings, journals, Some(extra)).await?;
+    eprintln!(
+        "flotta agent --dev: {machines} machines on 127.0.0.1-{machines}, state in {}{}",
+        settings.state_dir.display(),
+        settings
+            .api_listen
+            .as_ref()
+            .map(|l| format!(", API on {l}"))
+            .unwrap_or_default()
+    );
+    for m in cluster.machines() {
+        eprintln!("  machine {} {} {}", m.index, m.id, m.public_ip);
+    }
+    shutdown_signal().await;
+    eprintln!("flotta agent --dev: stopping the machines and their units");
+    cluster.stop().await;
+    Ok(())
+}
+
+/// Binds the API (when one is wanted) and serves it in the background:
+/// fleet's API v1, flotta's `/v1`, the machines' journals and `extra`.
+async fn spawn_api<B: KvBackend + Clone + Send + Sync + 'static>(
+    registry: Registry<B>,
+    settings: &Settings,
+    journals: BTreeMap<String, PathBuf>,
+    extra: Option<axum::Router>,
+) -> anyhow::Result<()> {
+    let Some(listen) = &settings.api_listen else {
+        return Ok(());
+    };
+    let router = flotta_api::router_with(
+        registry,
+        ApiOptions {
+            token: settings.api_token.clone(),
+            journals,
+            extra,
+        },
+    );
+    // Bind now, so a taken address fails the command rather than a task.
+    let listener = ApiListener::bind(listen)
+        .await
+        .with_context(|| format!("--api-listen {listen}"))?;
+    let tls = settings.api_tls.clone();
+    tokio::spawn(async move {
+        if let Err(e) = flotta_api::serve_listener(listener, router, tls.as_ref()).await {
+            tracing::error!("api: {e}");
         }
-        let agent = Agent::new(registry, options)?;
-        eprintln!("flotta agent: machine {id}, state in {}", args.state_dir.display());
-        let shutdown = async {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                () = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
-            }
-        };
-        agent.run(shutdown).await?;
-        anyhow::Ok(())
-    })?;
-    Ok(ExitCode::SUCCESS)
+    });
+    let scheme = match (listen, &settings.api_tls) {
+        (Listen::Unix(_), _) => "",
+        (_, Some(_)) => "https://",
+        (_, None) => "http://",
+    };
+    eprintln!(
+        "flotta agent: API on {scheme}{listen} (fleet API v1 under /fleet/v1/, flotta's under /v1/)"
+    );
+    Ok(())
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use flotta_api::remote::{Remote, RemoteOptions};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Machine, TargetState, Unit, UnitState};
 use flotta_registry::{EtcdBackend, EtcdOptions, Registry, RegistryError};
@@ -18,12 +19,33 @@ use flotta_unit_spec::name::{UnitKind, UnitName};
 use flotta_unit_spec::syntax::UnitFile;
 use serde_json::{Value, json};
 
+use crate::cmd::backend::ClusterBackend;
 use crate::output::print_json;
 
 /// Where the cluster is, and fleetctl's connection flags.
 #[derive(Debug, Args)]
 pub struct Cluster {
-    /// etcd client URLs, comma-separated.
+    /// The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with
+    /// --ca-file) or `unix:/path` (`flotta agent --dev` serves 127.0.0.1:4949).
+    #[arg(
+        long,
+        env = "FLOTTA_ENDPOINT",
+        default_value = "http://127.0.0.1:4949",
+        value_name = "URL"
+    )]
+    endpoint: String,
+    /// Bearer token for the API (its `--api-token`).
+    #[arg(
+        long,
+        env = "FLOTTA_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    token: Option<String>,
+    /// CA certificate (PEM) that signed an https:// endpoint's certificate.
+    #[arg(long, env = "FLOTTA_CA_FILE", value_name = "FILE")]
+    ca_file: Option<std::path::PathBuf>,
+    /// etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint).
     #[arg(long, env = "FLOTTA_ETCD", value_delimiter = ',', value_name = "URL")]
     etcd: Vec<String>,
     /// Accepted for fleetctl compatibility and ignored: flotta talks to the
@@ -127,14 +149,32 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the runtime")
 }
 
-pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<EtcdBackend>> {
-    if cluster.etcd.is_empty() {
-        bail!("no cluster given: pass --etcd http://HOST:2379 (or set FLOTTA_ETCD)");
+pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<ClusterBackend>> {
+    if !cluster.etcd.is_empty() {
+        let backend = EtcdBackend::connect(&EtcdOptions::new(cluster.etcd.clone()))
+            .await
+            .with_context(|| format!("connecting to etcd at {}", cluster.etcd.join(",")))?;
+        return Ok(Registry::new(ClusterBackend::Etcd(Box::new(backend))));
     }
-    let backend = EtcdBackend::connect(&EtcdOptions::new(cluster.etcd.clone()))
-        .await
-        .with_context(|| format!("connecting to etcd at {}", cluster.etcd.join(",")))?;
-    Ok(Registry::new(backend))
+    let mut options = RemoteOptions::new(&cluster.endpoint);
+    options.token = cluster.token.clone();
+    options.ca_file = cluster.ca_file.clone();
+    let remote =
+        Remote::new(options).with_context(|| format!("--endpoint {}", cluster.endpoint))?;
+    // One cheap call, so an absent API is one clear error, not the first
+    // command's.
+    if let Err(e) = remote.revision().await {
+        let text = e.to_string();
+        if text.contains("401") || text.contains("403") || text.to_lowercase().contains("token") {
+            bail!("{text} (pass --token or set FLOTTA_TOKEN)");
+        }
+        bail!(
+            "no flotta API at {}: start one with `flotta agent --dev --machines 3`, \
+             or pass --endpoint URL or --etcd URL ({text})",
+            cluster.endpoint
+        );
+    }
+    Ok(Registry::new(ClusterBackend::Remote(remote)))
 }
 
 /// `submit`, `load`, `start`, `stop`, `unload`, `destroy`.

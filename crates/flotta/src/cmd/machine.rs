@@ -1,5 +1,5 @@
 //! `flotta machine drain|undrain`: take a machine out of placement and
-//! put it back.
+//! put it back; `crash|restart`: power a dev cluster's machine off and on.
 
 use std::process::ExitCode;
 
@@ -8,6 +8,8 @@ use clap::{Args, Subcommand};
 use flotta_registry::model::Drain;
 
 use crate::cmd::control::{Cluster, connect, runtime};
+use crate::cmd::dev_api;
+use crate::output::print_json;
 
 /// `flotta machine` subcommands.
 #[derive(Debug, Subcommand)]
@@ -16,6 +18,62 @@ pub enum MachineCommand {
     Drain(DrainArgs),
     /// Let a drained machine take units again (placed units stay put).
     Undrain(DrainArgs),
+    /// Dev cluster only (`flotta agent --dev`): simulate a power loss. The
+    /// machine's agent stops without a goodbye and its units are killed;
+    /// the engine moves them after the lease TTL and grace period.
+    Crash(DevMachineArgs),
+    /// Dev cluster only: boot a crashed machine again.
+    Restart(DevMachineArgs),
+}
+
+/// A dev cluster's machine.
+#[derive(Debug, Args)]
+pub struct DevMachineArgs {
+    /// Machine ID, or a prefix of one (as `list-machines` shows).
+    machine: String,
+    /// The dev cluster's API: `http://HOST:PORT` or `unix:/path`.
+    #[arg(
+        long,
+        env = "FLOTTA_ENDPOINT",
+        default_value = "http://127.0.0.1:4949",
+        value_name = "URL"
+    )]
+    endpoint: String,
+    /// Print the API's answer as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl DevMachineArgs {
+    fn run(&self, action: &str) -> anyhow::Result<ExitCode> {
+        let wanted = self.machine.trim_end_matches('.');
+        let path = format!("/v1/dev/machines/{wanted}/{action}");
+        let (status, body) = runtime()?.block_on(dev_api::call(&self.endpoint, &path))?;
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        match status {
+            200 => {}
+            404 if message.is_empty() => bail!(
+                "the API at {} is not a dev cluster: `flotta machine {action}` works only with \
+                 `flotta agent --dev`",
+                self.endpoint
+            ),
+            _ => bail!("{action} {wanted}: {message} (HTTP {status})"),
+        }
+        if self.json {
+            print_json(&body)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let id = body["machine"].as_str().unwrap_or(wanted);
+        match action {
+            "crash" => println!(
+                "Machine {id} crashed: {} unit process group(s) killed; its units move after \
+                 the lease TTL and grace period",
+                body["killed"].as_array().map_or(0, Vec::len)
+            ),
+            _ => println!("Machine {id} restarted"),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// A machine.
@@ -33,7 +91,11 @@ pub struct DrainArgs {
 impl MachineCommand {
     /// Runs the subcommand.
     pub fn run(&self) -> anyhow::Result<ExitCode> {
-        let (MachineCommand::Drain(args) | MachineCommand::Undrain(args)) = self;
+        let args = match self {
+            MachineCommand::Drain(args) | MachineCommand::Undrain(args) => args,
+            MachineCommand::Crash(args) => return args.run("crash"),
+            MachineCommand::Restart(args) => return args.run("restart"),
+        };
         runtime()?.block_on(async {
             let registry = connect(&args.cluster).await?;
             let wanted = args.machine.trim_end_matches('.');
@@ -51,8 +113,7 @@ impl MachineCommand {
                 [] => bail!("no registered machine ID starts with {wanted:?} (see `flotta list-machines --full`)"),
                 many => bail!("{wanted:?} matches {} machines: {}", many.len(), many.join(", ")),
             };
-            match self {
-                MachineCommand::Drain(_) => {
+            if matches!(self, MachineCommand::Drain(_)) {
                     registry
                         .put_drain(&Drain {
                             machine: id.clone(),
@@ -60,14 +121,10 @@ impl MachineCommand {
                         })
                         .await?;
                     println!("Machine {id} draining: its units move elsewhere");
-                }
-                MachineCommand::Undrain(_) => {
-                    if registry.delete_drain(&id).await? {
-                        println!("Machine {id} takes units again");
-                    } else {
-                        println!("Machine {id} was not drained");
-                    }
-                }
+            } else if registry.delete_drain(&id).await? {
+                println!("Machine {id} takes units again");
+            } else {
+                println!("Machine {id} was not drained");
             }
             Ok(ExitCode::SUCCESS)
         })

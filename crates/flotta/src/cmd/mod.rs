@@ -1,8 +1,11 @@
 //! One module per command group.
 
 pub mod agent;
+pub mod agent_config;
+pub mod backend;
 pub mod balance;
 pub mod control;
+pub mod dev_api;
 pub mod journal;
 pub mod kv;
 pub mod machine;

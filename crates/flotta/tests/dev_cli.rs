@@ -1,0 +1,396 @@
+//! `flotta agent --dev --machines 3`: a whole cluster in one process, set up
+//! from a `--config` file overridden by a flag, driven by fleetctl's
+//! commands through its API (`--endpoint`), surviving the crash of a unit's machine
+//! and of the leader's machine with no unit ever running twice, and
+//! stopping every unit process on SIGTERM.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const LIMIT: Duration = Duration::from_secs(30);
+/// `reschedule-grace-secs` in the config file.
+const GRACE: Duration = Duration::from_secs(1);
+/// `lease-ttl-secs` in the config file.
+const TTL: Duration = Duration::from_secs(2);
+
+fn flotta() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_flotta"))
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn eventually(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
+/// One HTTP/1.0 exchange; the status and body.
+fn http(authority: &str, method: &str, path: &str, body: Option<&Value>) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(authority).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let body = body.map(Value::to_string).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let (head, body) = out.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, body.to_owned()))
+}
+
+fn get_json(api: &str, path: &str) -> Value {
+    let (status, body) = http(api, "GET", path, None).expect("the API answers");
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_str(&body).expect("json")
+}
+
+/// The local variant of the seed's template, naming this build's greeter.
+fn seed_template(dir: &Path) -> std::path::PathBuf {
+    let greeter = Path::new(env!("CARGO_BIN_EXE_flotta")).with_file_name("flotta-greeter");
+    assert!(
+        greeter.exists(),
+        "{} is built with the workspace",
+        greeter.display()
+    );
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/seed/units/local/sample.application@.service"
+    ))
+    .expect("seed unit")
+    .replace(
+        "ExecStart=flotta-greeter",
+        &format!("ExecStart={}", greeter.display()),
+    );
+    let path = dir.join("sample.application@.service");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// A cluster command through the API (`--endpoint`); its stdout.
+fn cli(endpoint: &str, args: &[&str]) -> String {
+    let out = flotta()
+        .args(args)
+        .args(["--endpoint", endpoint])
+        .env_remove("FLOTTA_ETCD")
+        .output()
+        .expect("flotta");
+    assert!(out.status.success(), "flotta {args:?}: {}", text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// unit -> machines reporting it active.
+fn active(api: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in get_json(api, "/fleet/v1/state")["states"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        if s["systemdActiveState"] == "active" {
+            out.entry(s["name"].as_str().unwrap_or_default().to_owned())
+                .or_default()
+                .push(s["machineID"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    out
+}
+
+/// `active`, asserting that no unit runs on two machines at once.
+fn placed_once(api: &str) -> BTreeMap<String, String> {
+    active(api)
+        .into_iter()
+        .map(|(unit, machines)| {
+            assert_eq!(machines.len(), 1, "{unit} runs on {machines:?}");
+            (unit, machines[0].clone())
+        })
+        .collect()
+}
+
+struct DevAgent(Child);
+
+impl Drop for DevAgent {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn dev_machines(api: &str) -> Vec<Value> {
+    get_json(api, "/v1/dev/machines")["machines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn crash(endpoint: &str, id: &str) {
+    let out = flotta()
+        .args(["machine", "crash", &id[..8], "--endpoint", endpoint])
+        .output()
+        .expect("flotta");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("Machine {id} crashed")),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_dev_cluster_runs_the_seed_and_survives_crashes() {
+    let state = tempfile::tempdir().expect("state dir");
+    let port = free_port();
+    let api = format!("127.0.0.1:{port}");
+    let endpoint = format!("http://{api}");
+    let config = state.path().join("agent.toml");
+    // The file says 2 machines; the flag's 3 win.
+    std::fs::write(
+        &config,
+        format!(
+            "dev = true\nmachines = 2\nstate-dir = {:?}\napi-listen = \"{api}\"\n\
+             lease-ttl-secs = {}\nreschedule-grace-secs = {}\nmetadata = {{ zone = \"dev\" }}\n",
+            state.path().join("cluster").display().to_string(),
+            TTL.as_secs(),
+            GRACE.as_secs()
+        ),
+    )
+    .expect("config");
+    let mut agent = DevAgent(
+        flotta()
+            .args(["agent", "--machines", "3", "--config"])
+            .arg(&config)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("flotta agent --dev"),
+    );
+    eventually("three machines", LIMIT, || {
+        http(&api, "GET", "/fleet/v1/machines", None).is_some_and(|(_, b)| {
+            serde_json::from_str::<Value>(&b)
+                .is_ok_and(|v| v["machines"].as_array().is_some_and(|m| m.len() == 3))
+        })
+    });
+    let machines = get_json(&api, "/fleet/v1/machines")["machines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for n in 1..=3 {
+        let m = machines
+            .iter()
+            .find(|m| m["primaryIP"] == format!("127.0.0.{n}"))
+            .unwrap_or_else(|| panic!("machine {n}: {machines:?}"));
+        assert_eq!(m["metadata"]["machine"], n.to_string(), "{m}");
+        assert_eq!(m["metadata"]["zone"], "dev", "{m}");
+    }
+
+    // fleetctl's sequence through the API: submit, start (two instances on
+    // one port: the seed's Conflicts= puts them apart), list, status, cat.
+    let unit_port = free_port();
+    let instance = |n: u32| format!("sample.application.{n}@{unit_port}.service");
+    let units = tempfile::tempdir().expect("units dir");
+    let template = seed_template(units.path());
+    let local = |n: u32| units.path().join(instance(n)).display().to_string();
+    cli(&endpoint, &["submit", template.to_str().expect("path")]);
+    let started = cli(
+        &endpoint,
+        &["start", &local(1), &local(2), "--block-attempts", "120"],
+    );
+    for n in 1..=2 {
+        assert!(
+            started.contains(&format!("Unit {} launched on", instance(n))),
+            "{started}"
+        );
+    }
+    let listed = cli(&endpoint, &["list-units"]);
+    assert!(
+        listed.starts_with("UNIT") && listed.contains("running"),
+        "{listed}"
+    );
+    let status = cli(&endpoint, &["status", &instance(1)]);
+    assert!(status.contains("Active: active (running)"), "{status}");
+    assert!(cli(&endpoint, &["cat", &instance(1)]).contains("flotta-greeter"));
+    let machines_listed = cli(&endpoint, &["list-machines"]);
+    assert!(machines_listed.contains("machine=2"), "{machines_listed}");
+    let placed = placed_once(&api);
+    assert_ne!(placed[&instance(1)], placed[&instance(2)]);
+    let ip_of = |id: &str| -> String {
+        dev_machines(&api)
+            .iter()
+            .find(|m| m["id"] == id)
+            .and_then(|m| m["public_ip"].as_str().map(str::to_owned))
+            .expect("machine ip")
+    };
+    let on1 = placed[&instance(1)].clone();
+    let ip1 = ip_of(&on1);
+    eventually("unit 1 to answer", LIMIT, || {
+        http(&format!("{ip1}:{unit_port}"), "GET", "/sample", None)
+            .is_some_and(|(_, b)| b.contains("Hello"))
+    });
+
+    // The journal, from the machine's own state directory.
+    let machine_dir = dev_machines(&api)
+        .iter()
+        .find(|m| m["id"] == on1.as_str())
+        .and_then(|m| m["state_dir"].as_str().map(str::to_owned))
+        .expect("state dir");
+    let journal = flotta()
+        .args(["journal", &instance(1), "--state-dir", &machine_dir])
+        .output()
+        .expect("flotta journal");
+    assert!(
+        text(&journal).contains("active/running"),
+        "{}",
+        text(&journal)
+    );
+
+    // Power loss on unit 1's machine: the unit moves (to the free third
+    // machine) within the lease TTL + grace + 5 s, never running twice.
+    let crashed_at = Instant::now();
+    crash(&endpoint, &on1);
+    assert!(
+        http(&format!("{ip1}:{unit_port}"), "GET", "/sample", None).is_none(),
+        "the crashed machine's unit process is gone"
+    );
+    eventually(
+        "unit 1 to move",
+        TTL + GRACE + Duration::from_secs(5),
+        || {
+            placed_once(&api)
+                .get(&instance(1))
+                .is_some_and(|m| m != &on1)
+        },
+    );
+    println!(
+        "unit moved {:?} after the crash (lease {TTL:?} + grace {GRACE:?})",
+        crashed_at.elapsed()
+    );
+    let again = flotta()
+        .args(["machine", "crash", &on1, "--endpoint", &endpoint])
+        .output()
+        .expect("flotta");
+    assert!(!again.status.success());
+    assert!(text(&again).contains("not running"), "{}", text(&again));
+    let restarted = flotta()
+        .args(["machine", "restart", &on1, "--endpoint", &endpoint])
+        .output()
+        .expect("flotta");
+    assert!(restarted.status.success(), "{}", text(&restarted));
+    eventually("three machines again", LIMIT, || {
+        get_json(&api, "/fleet/v1/machines")["machines"]
+            .as_array()
+            .is_some_and(|m| m.len() == 3)
+    });
+
+    // Power loss on the leader's machine: another engine is elected and
+    // both units run, each once.
+    let leader = dev_machines(&api)
+        .into_iter()
+        .find(|m| m["leader"] == true)
+        .and_then(|m| m["id"].as_str().map(str::to_owned))
+        .expect("a leader");
+    crash(&endpoint, &leader);
+    eventually(
+        "a new leader and both units placed",
+        TTL + GRACE + Duration::from_secs(10),
+        || {
+            let new_leader = dev_machines(&api)
+                .into_iter()
+                .find(|m| m["leader"] == true)
+                .and_then(|m| m["id"].as_str().map(str::to_owned));
+            let placed = placed_once(&api);
+            new_leader.is_some_and(|l| l != leader)
+                && placed.len() == 2
+                && placed.values().all(|m| m != &leader)
+        },
+    );
+
+    // stop and destroy one instance; the other stays for the SIGTERM check.
+    let stopped = cli(
+        &endpoint,
+        &["stop", &instance(2), "--block-attempts", "120"],
+    );
+    assert!(
+        stopped.contains(&format!("Unit {} loaded on", instance(2))),
+        "{stopped}"
+    );
+    cli(&endpoint, &["destroy", &instance(2)]);
+    eventually("instance 2 to go", LIMIT, || {
+        !active(&api).contains_key(&instance(2))
+    });
+
+    // SIGTERM: the dev cluster stops its units' processes too.
+    let placed = placed_once(&api);
+    let pid = i32::try_from(agent.0.id()).expect("pid");
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    eventually("the dev cluster to exit", LIMIT, || {
+        agent.0.try_wait().ok().flatten().is_some()
+    });
+    for (unit, machine) in placed {
+        let ip = format!(
+            "127.0.0.{}",
+            (1..=3u16)
+                .find(|&n| flotta_agent::dev::dev_machine_id(n) == machine)
+                .expect("a dev machine")
+        );
+        assert!(
+            http(&format!("{ip}:{unit_port}"), "GET", "/sample", None).is_none(),
+            "{unit} still answers after the dev cluster stopped"
+        );
+    }
+}
+
+#[test]
+fn a_config_file_with_an_unknown_key_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("agent.toml");
+    std::fs::write(&config, "dev = true\nstate-dri = \"/tmp\"\n").expect("write");
+    let out = flotta()
+        .args(["agent", "--config"])
+        .arg(&config)
+        .output()
+        .expect("flotta");
+    assert!(!out.status.success());
+    let err = text(&out);
+    assert!(
+        err.contains("state-dri") && err.contains("line 2") && err.contains("agent.toml"),
+        "{err}"
+    );
+    let open = flotta()
+        .args([
+            "agent",
+            "--dev",
+            "--api-listen",
+            "0.0.0.0:4949",
+            "--state-dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("flotta");
+    assert!(!open.status.success());
+    assert!(text(&open).contains("--api-token"), "{}", text(&open));
+}
