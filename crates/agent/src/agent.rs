@@ -252,10 +252,10 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             }
             if mine.contains(unit.name.as_str()) {
                 wanted.insert(unit.name.clone(), (unit.clone(), unit.target_state));
-            } else if let Ok(Some(spec)) = flotta_engine::scheduler_unit(unit) {
-                if spec.requirements.global {
-                    globals.push((spec, unit));
-                }
+            } else if let Ok(Some(spec)) = flotta_engine::scheduler_unit(unit)
+                && spec.requirements.global
+            {
+                globals.push((spec, unit));
             }
         }
         for unit in self.global_units(&wanted, globals) {

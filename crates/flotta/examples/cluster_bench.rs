@@ -17,6 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use flotta_api::remote::{Remote, RemoteOptions};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{TargetState, Unit};
 use flotta_registry::testkit::EtcdServer;
@@ -217,6 +218,40 @@ async fn etcd_cluster(bin: &Path, dir: &Path, n: usize) -> anyhow::Result<()> {
     measure("3 agents on etcd", registry, &agents, n).await
 }
 
+async fn dev_cluster(bin: &Path, dir: &Path, n: usize) -> anyhow::Result<()> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let state = dir.join("dev");
+    let args: Vec<String> = [
+        "agent",
+        "--dev",
+        "--machines",
+        "3",
+        "--state-dir",
+        &state.to_string_lossy(),
+        "--api-listen",
+        &listen,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let agents = Agents {
+        children: vec![spawn_agent(bin, &args)?],
+    };
+    let remote = Remote::new(RemoteOptions::new(format!("http://{listen}")))?;
+    let registry = Registry::new(remote);
+    wait_machines(&registry, 3).await?;
+    measure(
+        "dev cluster (3 machines, one process)",
+        registry,
+        &agents,
+        n,
+    )
+    .await
+}
+
 async fn wait_machines<B: KvBackend>(registry: &Registry<B>, n: usize) -> anyhow::Result<()> {
     let start = Instant::now();
     while registry.machines().await.map_or(0, |m| m.items.len()) < n {
@@ -251,6 +286,9 @@ fn main() -> anyhow::Result<()> {
     rt.block_on(async {
         if only.as_deref().is_none_or(|o| o == "etcd") {
             etcd_cluster(&bin, dir.path(), n).await?;
+        }
+        if only.as_deref().is_none_or(|o| o == "dev") {
+            dev_cluster(&bin, dir.path(), n).await?;
         }
         anyhow::Ok(())
     })
