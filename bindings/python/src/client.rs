@@ -94,7 +94,14 @@ fn runtime(py: Python<'_>) -> PyResult<&'static tokio::runtime::Runtime> {
             .map_err(|e| e.to_string())
     })
     .as_ref()
-    .map_err(|e| error(py, "ClientError", format!("cannot start the runtime: {e}"), &[]))
+    .map_err(|e| {
+        error(
+            py,
+            "ClientError",
+            format!("cannot start the runtime: {e}"),
+            &[],
+        )
+    })
 }
 
 /// A failure of one call, before it becomes a Python exception.
@@ -205,7 +212,12 @@ impl NativeClient {
         let backend = match (etcd, memory) {
             (Some(endpoints), false) => {
                 if endpoints.is_empty() {
-                    return Err(error(py, "InvalidRequest", "etcd= needs at least one URL", &[]));
+                    return Err(error(
+                        py,
+                        "InvalidRequest",
+                        "etcd= needs at least one URL",
+                        &[],
+                    ));
                 }
                 let mut options = EtcdOptions::new(endpoints.clone());
                 options.connect_timeout = timeout;
@@ -257,7 +269,12 @@ impl NativeClient {
         let file = crate::unit::unit_parse_inner(py, &text, &name)?;
         if parsed.kind() != UnitKind::Template {
             UnitSpec::from_unit(&file, &parsed).map_err(|e| {
-                error(py, "UnitError", format!("{name}: {e}"), &[("name", attr(py, &name))])
+                error(
+                    py,
+                    "UnitError",
+                    format!("{name}: {e}"),
+                    &[("name", attr(py, &name))],
+                )
             })?;
         }
         let unit = Unit::new(&name, &file, TargetState::Inactive);
@@ -303,7 +320,10 @@ impl NativeClient {
                 return Err(error(
                     py,
                     "InvalidRequest",
-                    format!("{n} is a template: start an instance of it (e.g. {})", n.replace("@.", "@1.")),
+                    format!(
+                        "{n} is a template: start an instance of it (e.g. {})",
+                        n.replace("@.", "@1.")
+                    ),
                     &[("unit", attr(py, n))],
                 ));
             }
@@ -351,7 +371,9 @@ impl NativeClient {
     /// Every unit, as JSON.
     fn units(&self, py: Python<'_>) -> PyResult<String> {
         let reg = self.reg();
-        self.call(py, "listing units", async move { json(&reg.all_units().await?.items) })
+        self.call(py, "listing units", async move {
+            json(&reg.all_units().await?.items)
+        })
     }
 
     /// One unit as JSON, or None.
@@ -365,7 +387,9 @@ impl NativeClient {
     /// Every machine, as JSON.
     fn machines(&self, py: Python<'_>) -> PyResult<String> {
         let reg = self.reg();
-        self.call(py, "listing machines", async move { json(&reg.machines().await?.items) })
+        self.call(py, "listing machines", async move {
+            json(&reg.machines().await?.items)
+        })
     }
 
     /// Every unit state, as JSON.
@@ -379,7 +403,9 @@ impl NativeClient {
     /// unit -> machine for every assignment.
     fn placements(&self, py: Python<'_>) -> PyResult<std::collections::BTreeMap<String, String>> {
         let reg = self.reg();
-        self.call(py, "listing assignments", async move { Ok(reg.placements().await?) })
+        self.call(py, "listing assignments", async move {
+            Ok(reg.placements().await?)
+        })
     }
 
     /// The endpoints of a service, as JSON.
@@ -406,12 +432,20 @@ impl NativeClient {
     /// Ends a lease (its machine, endpoints and keys go with it).
     fn revoke(&self, py: Python<'_>, lease: u64) -> PyResult<()> {
         let reg = self.reg();
-        self.call(py, "revoking a lease", async move { Ok(reg.revoke(lease).await?) })
+        self.call(py, "revoking a lease", async move {
+            Ok(reg.revoke(lease).await?)
+        })
     }
 
     /// Sets a raw key, optionally expiring after `ttl` seconds.
     #[pyo3(signature = (key, value, ttl=None))]
-    fn kv_set(&self, py: Python<'_>, key: String, value: String, ttl: Option<f64>) -> PyResult<u64> {
+    fn kv_set(
+        &self,
+        py: Python<'_>,
+        key: String,
+        value: String,
+        ttl: Option<f64>,
+    ) -> PyResult<u64> {
         let ttl = ttl.map(|t| positive(py, t)).transpose()?;
         let reg = self.reg();
         self.call(py, &format!("setting {key}"), async move {
@@ -426,19 +460,27 @@ impl NativeClient {
     /// A raw key's value, or None.
     fn kv_get(&self, py: Python<'_>, key: String) -> PyResult<Option<String>> {
         let reg = self.reg();
-        self.call(py, "reading a key", async move { Ok(reg.kv_get(&key).await?) })
+        self.call(
+            py,
+            "reading a key",
+            async move { Ok(reg.kv_get(&key).await?) },
+        )
     }
 
     /// Raw keys under a prefix, `(key, value)` sorted by key.
     fn kv_list(&self, py: Python<'_>, prefix: String) -> PyResult<Vec<(String, String)>> {
         let reg = self.reg();
-        self.call(py, "listing keys", async move { Ok(reg.kv_list(&prefix).await?) })
+        self.call(py, "listing keys", async move {
+            Ok(reg.kv_list(&prefix).await?)
+        })
     }
 
     /// Deletes a raw key; whether it existed.
     fn kv_delete(&self, py: Python<'_>, key: String) -> PyResult<bool> {
         let reg = self.reg();
-        self.call(py, "deleting a key", async move { Ok(reg.kv_delete(&key).await?) })
+        self.call(py, "deleting a key", async move {
+            Ok(reg.kv_delete(&key).await?)
+        })
     }
 
     /// The store's current revision.
@@ -459,7 +501,14 @@ impl NativeClient {
         prefix: Option<String>,
         from_revision: u64,
     ) -> PyResult<NativeWatch> {
-        const KINDS: [&str; 6] = ["units", "machines", "assignments", "states", "endpoints", "keys"];
+        const KINDS: [&str; 6] = [
+            "units",
+            "machines",
+            "assignments",
+            "states",
+            "endpoints",
+            "keys",
+        ];
         if !KINDS.contains(&kind.as_str()) {
             return Err(error(
                 py,

@@ -13,7 +13,7 @@ use flotta_scheduler::placement::{MachineIdx, Placement, UnitIdx};
 use flotta_scheduler::plan::PluginUse;
 use flotta_scheduler::wasm::{WasmPlugin, WasmPluginOptions, WasmRuntime};
 use flotta_scheduler::{
-    Desired, FailurePolicy, Machine, Observed, Plan, PlacementPlugin, PluginError, Rejections,
+    Desired, FailurePolicy, Machine, Observed, PlacementPlugin, Plan, PluginError, Rejections,
     Strategy, TargetState, UnitSpec, plan_with_plugins,
 };
 use pyo3::prelude::*;
@@ -65,7 +65,10 @@ impl NativeCluster {
             return Err(scheduler_error(py, "a machine needs a non-empty id"));
         }
         if self.desired.machines.iter().any(|m| m.id == id) {
-            return Err(scheduler_error(py, format!("machine {id} is already in the cluster")));
+            return Err(scheduler_error(
+                py,
+                format!("machine {id} is already in the cluster"),
+            ));
         }
         let mut m = Machine::new(id);
         m.metadata = metadata;
@@ -127,9 +130,7 @@ impl NativeCluster {
             (other, _) => {
                 return Err(scheduler_error(
                     py,
-                    format!(
-                        "strategy {other:?} is not one of 'least-loaded', 'spread', 'binpack'"
-                    ),
+                    format!("strategy {other:?} is not one of 'least-loaded', 'spread', 'binpack'"),
                 ));
             }
         };
@@ -143,7 +144,12 @@ impl NativeCluster {
     fn add_unit_file(&mut self, py: Python<'_>, file: &NativeUnitFile, name: &str) -> PyResult<()> {
         let parsed = parse_name(py, name)?;
         let spec = UnitSpec::from_unit(&file.file, &parsed).map_err(|e| {
-            error(py, "UnitError", format!("{name}: {e}"), &[("name", attr(py, name))])
+            error(
+                py,
+                "UnitError",
+                format!("{name}: {e}"),
+                &[("name", attr(py, name))],
+            )
         })?;
         self.push_unit(py, spec)
     }
@@ -475,7 +481,10 @@ impl PlacementPlugin for PyPlugin {
             a.extract::<String>().map(Some).map_err(|_| {
                 format!(
                     "filter must return None, a bool or a reason string, not {}",
-                    a.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                    a.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
                 )
             })
         })?;
@@ -501,7 +510,10 @@ impl PlacementPlugin for PyPlugin {
             let v: f64 = a.extract().map_err(|_| {
                 format!(
                     "score must return a number, not {}",
-                    a.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                    a.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
                 )
             })?;
             if v.is_finite() {

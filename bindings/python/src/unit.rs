@@ -141,13 +141,14 @@ impl NativeUnitFile {
     #[pyo3(signature = (name=None))]
     fn fleet(&self, py: Python<'_>, name: Option<&str>) -> PyResult<String> {
         let name = optional_name(py, name)?;
-        let options = FleetOptions::from_unit(&self.file, name.as_ref()).map_err(|e| {
-            value_error(py, format!("[X-Fleet]: {e}"), e.line, None, None)
-        })?;
+        let options = FleetOptions::from_unit(&self.file, name.as_ref())
+            .map_err(|e| value_error(py, format!("[X-Fleet]: {e}"), e.line, None, None))?;
         let warnings: Vec<_> = options
             .warnings
             .iter()
-            .map(|w| json!({"key": w.key, "line": w.line, "column": w.column, "message": w.message}))
+            .map(
+                |w| json!({"key": w.key, "line": w.line, "column": w.column, "message": w.message}),
+            )
             .collect();
         let mut value = serde_json::to_value(&options)
             .map_err(|e| error(py, "InternalError", e.to_string(), &[]))?;
@@ -334,7 +335,12 @@ fn name_validate_fleet(py: Python<'_>, name: &str) -> PyResult<()> {
 }
 
 fn escape_error(py: Python<'_>, e: &flotta_unit_spec::EscapeError) -> PyErr {
-    error(py, "EscapeError", e.to_string(), &[("input", attr(py, &e.input))])
+    error(
+        py,
+        "EscapeError",
+        e.to_string(),
+        &[("input", attr(py, &e.input))],
+    )
 }
 
 /// `systemd-escape` (with `path=True`: `--path`).

@@ -34,12 +34,13 @@ def seed_cluster(seed: Path, names: list[str]) -> Cluster:
     return c
 
 
-def rust_plan(flotta_bin: Path, seed: Path, names: list[str], *extra: str) -> dict:
+def rust_plan(flotta_bin: Path, seed: Path, names: list[str], *extra: str) -> dict[str, object]:
     out = subprocess.run(
         [str(flotta_bin), "plan", "--units", str(seed / "units"), "--machines", str(seed / "machines.json"), *names, "--json", *extra],
         check=True, capture_output=True, text=True, timeout=60,
     )
-    return json.loads(out.stdout)
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
 
 
 def test_seed_plan_equals_flotta_plan(seed: Path, flotta_bin: Path) -> None:
@@ -72,7 +73,7 @@ def test_larger_plan_equals_flotta_plan(seed: Path, flotta_bin: Path, tmp_path: 
     rust = json.loads(out.stdout)
     assert py["assignments"] == rust["assignments"]
     assert py["unplaced"] == rust["unplaced"]
-    assert len(py["assignments"]) == 10 * 40 if False else len(py["assignments"]) == 300 - len(py["unplaced"])
+    assert len(py["assignments"]) + len(py["unplaced"]) == 300
 
 
 def test_explanations_and_actions() -> None:
@@ -213,8 +214,9 @@ def test_wasm_plugin_next_to_python_plugin() -> None:
 
     p = c.plan(plugins=[spread, Plugin("count", filter=count)])
     assert "m3" not in p.assignments.values()  # drained by the WASM plugin
-    assert calls and "m3" not in calls  # the WASM filter ran first
-    racks = sorted(p.assignments[f"app@{n}.service"] for n in range(2))
-    assert racks in (["m0", "m1"], ["m1", "m2"], ["m0", "m2"]) or len(set(racks)) == 2
+    assert calls  # the Python plugin ran next to the WASM one
+    # Spread over racks: the first two instances land on different racks.
+    rack = {"m0": "r0", "m1": "r1", "m2": "r0"}
+    assert rack[p.assignments["app@0.service"]] != rack[p.assignments["app@1.service"]]
     with pytest.raises(flotta.PluginError):
         WasmPlugin(Path(__file__))

@@ -190,7 +190,10 @@ class FleetOptions:
     def to_options(self) -> list[UnitOption]:
         """The ``[X-Fleet]`` entries that express these options."""
         out: list[UnitOption] = []
-        add = lambda k, v: out.append(UnitOption("X-Fleet", k, v))  # noqa: E731
+
+        def add(key: str, value: str) -> None:
+            out.append(UnitOption("X-Fleet", key, value))
+
         if self.machine_id is not None:
             add("MachineID", self.machine_id)
         for peer in self.machine_of:
