@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 import urllib.request
@@ -33,6 +34,22 @@ def get(url: str, timeout: float = 5.0) -> str:
     with urllib.request.urlopen(url, timeout=timeout) as r:
         body: bytes = r.read()
         return body.decode()
+
+
+def with_absolute_commands(unit: UnitFile) -> UnitFile:
+    """The unit with bare ``Exec*=`` commands found on this PATH made absolute:
+    agents run units with systemd's fixed PATH, where a freshly built
+    ``flotta-greeter`` is not."""
+    lines = []
+    for line in unit.text.splitlines(keepends=True):
+        key, eq, rest = line.partition("=")
+        if eq and key.strip().startswith("Exec") and rest.strip():
+            command = rest.split()[0]
+            found = None if "/" in command else shutil.which(command)
+            if found:
+                line = f"{key}={rest.replace(command, found, 1)}"
+        lines.append(line)
+    return UnitFile.parse("".join(lines))
 
 
 def deploy(
@@ -53,7 +70,7 @@ def deploy(
     template_name = UnitName(unit_path.name)
     if not template_name.is_template:
         raise SystemExit(f"{unit_path} is not a template (name it like app@.service)")
-    template = UnitFile.read(unit_path)
+    template = with_absolute_commands(UnitFile.read(unit_path))
     service = template.flotta(template_name.instantiate(str(port))).endpoint
     names = [UnitName(f"{template_name.prefix}.{i}@{port}.{template_name.unit_type}") for i in range(1, instances + 1)]
 
@@ -70,18 +87,24 @@ def deploy(
     if len(machines) != len(names):
         raise AssertionError(f"Conflicts= was not honoured: {len(names)} instances on {len(machines)} machines")
 
+    mine = {str(n) for n in names}
+    svc = "" if service is None else str(service["service"])
+
+    def endpoints() -> list[flotta.Endpoint]:
+        # Only this rollout's instances: the service may have others.
+        return [e for e in client.endpoints(svc) if e.unit in mine]
+
     if service is not None:
-        svc = str(service["service"])
         deadline = time.monotonic() + timeout
-        while len(client.endpoints(svc)) < len(names):
+        while len(endpoints()) < len(names):
             if time.monotonic() > deadline:
-                raise flotta.Timeout(f"only {len(client.endpoints(svc))} of {len(names)} endpoints of {svc} registered")
+                raise flotta.Timeout(f"only {len(endpoints())} of {len(names)} endpoints of {svc} registered")
             time.sleep(0.2)
-        for e in client.endpoints(svc):
+        for e in endpoints():
             get(f"http://{e.hostport}/health")
             say(f"  endpoint {e.hostport} ({e.unit}) answers")
         if balancer:
-            want = {e.hostport for e in client.endpoints(svc)}
+            want = {e.hostport for e in endpoints()}
             seen: set[str] = set()
             for _ in range(50 * len(want)):  # bounded: round robin covers all quickly
                 seen.add(json.loads(get(balancer))["backend"])
@@ -97,7 +120,7 @@ def deploy(
         say(f"scaled down to {keep}: destroyed {', '.join(map(str, gone))}")
         if service is not None:
             deadline = time.monotonic() + timeout
-            while len(client.endpoints(str(service["service"]))) > keep:
+            while len(endpoints()) > keep:
                 if time.monotonic() > deadline:
                     raise flotta.Timeout("destroyed instances still registered")
                 time.sleep(0.2)
@@ -120,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.dev_cluster:
         from devcluster import DevCluster, default_flotta_bin
 
-        cluster = DevCluster(default_flotta_bin(), machines=args.dev_cluster)
+        flotta_bin = default_flotta_bin()
+        os.environ["PATH"] = f"{flotta_bin.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        cluster = DevCluster(flotta_bin, machines=args.dev_cluster)
         args.etcd = cluster.etcd_url
         print(f"dev cluster: etcd at {cluster.etcd_url}, {args.dev_cluster} agents", flush=True)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import urllib.request
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +18,8 @@ from devcluster import DevCluster, free_port, wait_for
 
 @pytest.fixture(scope="module")
 def cluster(flotta_bin: Path, etcd_bin: str) -> Iterator[DevCluster]:
+    # The seed's local unit runs flotta-greeter, built next to flotta.
+    os.environ["PATH"] = f"{flotta_bin.parent}{os.pathsep}{os.environ.get('PATH', '')}"
     c = DevCluster(flotta_bin, machines=3, etcd=etcd_bin)
     try:
         yield c
@@ -29,7 +32,9 @@ def test_rollout_on_real_cluster(cluster: DevCluster, seed: Path) -> None:
     machines = wait_for("3 machines", lambda: len(client.machines()) == 3 and client.machines(), 30)
     assert sorted(m.public_ip for m in machines) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
 
-    template = UnitFile.read(seed / "units" / "local" / "sample.application@.service")
+    from deploy import with_absolute_commands
+
+    template = with_absolute_commands(UnitFile.read(seed / "units" / "local" / "sample.application@.service"))
     port = free_port()
     names = [f"sample.application.{i}@{port}.service" for i in (1, 2, 3, 4)]
     client.submit(template, "sample.application@.service")
@@ -65,7 +70,7 @@ def test_rollout_on_real_cluster(cluster: DevCluster, seed: Path) -> None:
     # Scale down: destroy two, the rest keeps running.
     client.destroy(names[2], names[3])
     wait_for("2 endpoints", lambda: len(client.endpoints("sample")) == 2, 30)
-    assert {s.unit for s in client.unit_states()} == set(names[:2])
+    wait_for("2 unit states", lambda: {s.unit for s in client.unit_states()} == set(names[:2]), 30)
     client.stop(names[0], wait=True, timeout=30)
 
 
