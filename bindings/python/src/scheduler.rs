@@ -172,6 +172,19 @@ impl NativeCluster {
         )
     }
 
+    /// Seconds one plain `plan()` takes in Rust alone on this model, for the
+    /// benchmark's baseline (no Python in the loop, GIL released).
+    fn rust_plan_seconds(&self, py: Python<'_>) -> f64 {
+        let (desired, observed) = (&self.desired, &self.observed);
+        py.detach(|| {
+            let t = std::time::Instant::now();
+            let plan = flotta_scheduler::plan(desired, observed);
+            let elapsed = t.elapsed().as_secs_f64();
+            drop(plan);
+            elapsed
+        })
+    }
+
     /// Plans with plugins (native plugin objects from this module).
     #[pyo3(signature = (plugins=Vec::new()))]
     fn plan(&self, py: Python<'_>, plugins: Vec<Bound<'_, PyAny>>) -> PyResult<NativePlan> {
