@@ -1,0 +1,85 @@
+"""End to end: a real dev cluster (etcd + 3 flotta agents) driven from Python."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+import flotta
+from flotta import Client
+from flotta.unit import UnitFile
+
+from devcluster import DevCluster, free_port, wait_for
+
+
+@pytest.fixture(scope="module")
+def cluster(flotta_bin: Path, etcd_bin: str) -> Iterator[DevCluster]:
+    # The seed's local unit runs flotta-greeter, built next to flotta.
+    os.environ["PATH"] = f"{flotta_bin.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    c = DevCluster(flotta_bin, machines=3, etcd=etcd_bin)
+    try:
+        yield c
+    finally:
+        c.stop()
+
+
+def test_rollout_on_real_cluster(cluster: DevCluster, seed: Path) -> None:
+    client = Client(etcd=[cluster.etcd_url], timeout=5)
+    machines = wait_for("3 machines", lambda: len(client.machines()) == 3 and client.machines(), 30)
+    assert sorted(m.public_ip for m in machines) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+
+    from deploy import with_absolute_commands
+
+    template = with_absolute_commands(UnitFile.read(seed / "units" / "local" / "sample.application@.service"))
+    port = free_port()
+    names = [f"sample.application.{i}@{port}.service" for i in (1, 2, 3, 4)]
+    client.submit(template, "sample.application@.service")
+    for n in names:
+        client.submit(template, n)
+
+    with client.watch("states", timeout=30) as watch:
+        client.start(*names[:3])
+        states = client.wait_active(names[:3], timeout=60)
+        assert len({s.machine for s in states.values()}) == 3  # Conflicts= spread them
+        event = next(watch)
+        assert event.kind == "put" and event.value["unit"] in names
+
+    # Every instance registered its endpoint and answers.
+    endpoints = wait_for("3 endpoints", lambda: len(client.endpoints("sample")) == 3 and client.endpoints("sample"), 30)
+    for e in endpoints:
+        with urllib.request.urlopen(f"http://{e.hostport}/health", timeout=5) as r:
+            assert r.status == 200
+
+    # A fourth instance on the same port has nowhere to go: nothing becomes active.
+    client.start(names[3])
+    with pytest.raises(flotta.Timeout, match=names[3]):
+        client.wait_active([names[3]], timeout=2)
+
+    # Bad requests change nothing in the cluster.
+    before = client.units()
+    with pytest.raises(flotta.UnitNotFound):
+        client.stop(names[0], "missing.service")
+    with pytest.raises(flotta.UnitNameError):
+        client.destroy("bad name")
+    assert client.units() == before
+
+    # Scale down: destroy two, the rest keeps running.
+    client.destroy(names[2], names[3])
+    wait_for("2 endpoints", lambda: len(client.endpoints("sample")) == 2, 30)
+    wait_for("2 unit states", lambda: {s.unit for s in client.unit_states()} == set(names[:2]), 30)
+    client.stop(names[0], wait=True, timeout=30)
+
+
+def test_deploy_example(cluster: DevCluster) -> None:
+    import deploy
+
+    client = Client(etcd=[cluster.etcd_url], timeout=5)
+    port = free_port()
+    deploy.deploy(client, unit_path=deploy.DEFAULT_UNIT, instances=3, port=port, keep=1,
+                  balancer=None, timeout=60, log=False)
+    left = [u.name for u in client.units() if u.name.endswith(f"@{port}.service")]
+    assert left == [f"sample.application.1@{port}.service"]
