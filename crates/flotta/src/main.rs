@@ -59,6 +59,9 @@ enum Command {
     Destroy(cmd::control::UnitsArgs),
     /// Units and where they run: UNIT MACHINE ACTIVE SUB.
     ListUnits(cmd::control::ListArgs),
+    /// Run instances 1..N of a template (`noop@1` … `noop@N`); instances
+    /// numbered above N are destroyed.
+    Scale(cmd::control::ScaleArgs),
     /// Unit files in the cluster: UNIT HASH DSTATE STATE TARGET.
     ListUnitFiles(cmd::control::ListArgs),
     /// Machines in the cluster: MACHINE IP METADATA.
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Command::Stop(args) => cmd::control::run_units(Verb::Stop, args.units(), Some(&args)),
         Command::Unload(args) => cmd::control::run_units(Verb::Unload, args.units(), Some(&args)),
         Command::Destroy(args) => cmd::control::run_units(Verb::Destroy, &args, None),
+        Command::Scale(args) => cmd::control::run_scale(&args),
         Command::ListUnits(args) => cmd::control::run_list(Listing::Units, &args),
         Command::ListUnitFiles(args) => cmd::control::run_list(Listing::UnitFiles, &args),
         Command::ListMachines(args) => cmd::control::run_list(Listing::Machines, &args),

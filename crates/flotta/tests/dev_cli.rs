@@ -266,6 +266,17 @@ fn a_dev_cluster_runs_the_seed_and_survives_crashes() {
         text(&journal)
     );
 
+    // The same journal through the API (no local state dir has it).
+    let remote = cli(
+        &endpoint,
+        &["journal", &instance(1), "--state-dir", "/nonexistent"],
+    );
+    assert!(remote.contains("active/running"), "{remote}");
+    // The live cluster's plan: nothing to change, both instances placed.
+    let plan = cli(&endpoint, &["plan", "--json"]);
+    let plan: Value = serde_json::from_str(&plan).expect("plan json");
+    assert_eq!(plan["assignments"][instance(1)], on1.as_str(), "{plan}");
+
     // Power loss on unit 1's machine: the unit moves (to the free third
     // machine) within the lease TTL + grace + 5 s, never running twice.
     let crashed_at = Instant::now();
@@ -340,6 +351,31 @@ fn a_dev_cluster_runs_the_seed_and_survives_crashes() {
     eventually("instance 2 to go", LIMIT, || {
         !active(&api).contains_key(&instance(2))
     });
+
+    // scale: instances 1..3 of a oneshot template, then down to 1.
+    let noop = state.path().join("noop@.service");
+    std::fs::write(
+        &noop,
+        "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n",
+    )
+    .expect("write");
+    let up = cli(
+        &endpoint,
+        &[
+            "scale",
+            &noop.display().to_string(),
+            "3",
+            "--block-attempts",
+            "120",
+        ],
+    );
+    assert_eq!(up.matches(" launched on ").count(), 3, "{up}");
+    let down = cli(&endpoint, &["scale", "noop@.service", "1", "--no-block"]);
+    assert!(
+        down.contains("Destroyed noop@3.service") && down.contains("Destroyed noop@2.service"),
+        "{down}"
+    );
+    cli(&endpoint, &["destroy", "noop@1.service", "noop@.service"]);
 
     // SIGTERM: the dev cluster stops its units' processes too.
     let placed = placed_once(&api);

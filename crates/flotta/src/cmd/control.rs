@@ -185,7 +185,8 @@ pub fn run_units(
 ) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let registry = connect(&args.cluster).await?;
-        act(&registry, verb, &args.units, block).await
+        let wait = block.filter(|b| !b.no_block).map(|b| b.block_attempts);
+        act(&registry, verb, &args.units, wait).await
     })
 }
 
@@ -193,7 +194,7 @@ async fn act<B: KvBackend>(
     registry: &Registry<B>,
     verb: Verb,
     args: &[String],
-    block: Option<&BlockArgs>,
+    wait: Option<u32>,
 ) -> anyhow::Result<ExitCode> {
     // Check everything first: a bad argument changes nothing.
     let mut names = Vec::new();
@@ -238,13 +239,13 @@ async fn act<B: KvBackend>(
     for name in &names {
         set_target(registry, name, target).await?;
     }
-    let Some(block) = block.filter(|b| !b.no_block) else {
+    let Some(attempts) = wait else {
         for name in &names {
             println!("Triggered unit {name} {}", verb_word(verb));
         }
         return Ok(ExitCode::SUCCESS);
     };
-    wait_for(registry, &names, target, block.block_attempts).await
+    wait_for(registry, &names, target, attempts).await
 }
 
 fn verb_word(verb: Verb) -> &'static str {
@@ -809,5 +810,76 @@ pub fn run_why(args: &OneUnitArgs) -> anyhow::Result<ExitCode> {
             ),
         }
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Arguments of `flotta scale`.
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// The template (`noop@.service`, or a local file `units/noop@.service`).
+    template: String,
+    /// How many instances should run: `PREFIX@1` … `PREFIX@N`.
+    count: u32,
+    #[command(flatten)]
+    cluster: Cluster,
+    /// Give up waiting after N checks a quarter second apart (0: wait as long as it takes).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    block_attempts: u32,
+    /// Do not wait for the instances to run.
+    #[arg(long)]
+    no_block: bool,
+    /// A JSON summary: `{"template", "instances", "destroyed"}`.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `flotta scale TEMPLATE N`: instances 1..=N of the template are submitted
+/// and started; numbered instances above N are destroyed, highest first.
+pub fn run_scale(args: &ScaleArgs) -> anyhow::Result<ExitCode> {
+    let template = base_name(&args.template)?;
+    let name = UnitName::parse(&template)?;
+    if name.kind() != UnitKind::Template {
+        bail!("{template} is not a template (`name@.service`): scale starts its instances");
+    }
+    let dir = Path::new(&args.template)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty());
+    let instance = |i: u32| {
+        let unit = template.replace("@.", &format!("@{i}."));
+        dir.map_or(unit.clone(), |d| d.join(&unit).display().to_string())
+    };
+    runtime()?.block_on(async {
+        let registry = connect(&args.cluster).await?;
+        let mut extra: Vec<(u32, String)> = all_units(&registry)
+            .await?
+            .into_iter()
+            .filter_map(|u| {
+                let n = UnitName::parse(&u.name).ok()?;
+                let number: u32 = n.instance()?.parse().ok()?;
+                (n.template()?.as_str() == template && number > args.count)
+                    .then_some((number, u.name))
+            })
+            .collect();
+        extra.sort_by(|a, b| b.0.cmp(&a.0));
+        let wanted: Vec<String> = (1..=args.count).map(instance).collect();
+        let code = if wanted.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            let wait = (!args.no_block).then_some(args.block_attempts);
+            act(&registry, Verb::Start, &wanted, wait).await?
+        };
+        for (_, unit) in &extra {
+            if registry.delete_unit(unit).await? && !args.json {
+                println!("Destroyed {unit}");
+            }
+        }
+        if args.json {
+            print_json(&json!({
+                "template": template,
+                "instances": wanted.iter().map(|w| base_name(w)).collect::<anyhow::Result<Vec<_>>>()?,
+                "destroyed": extra.iter().map(|(_, u)| u).collect::<Vec<_>>(),
+            }))?;
+        }
+        Ok(code)
     })
 }

@@ -1,4 +1,6 @@
-//! `flotta journal`: a unit's output on this machine, as the agent kept it.
+//! `flotta journal`: a unit's output as its agent kept it: read from this
+//! machine's state dir when the unit ran here, else from the flotta API
+//! serving the unit's machine (`--endpoint`; the dev cluster serves all).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use flotta_agent::journal::{Entry, Journal};
+use flotta_agent::journal::{Entry, Journal, Stream};
 use flotta_unit_spec::timespan::{TimeSpan, parse_timespan};
 
 /// Arguments of `flotta journal`.
@@ -29,31 +31,22 @@ pub struct JournalArgs {
     /// One JSON object per line (`at_us`, `stream`, `text`).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    cluster: crate::cmd::control::Cluster,
 }
 
 /// Prints the journal; with `--follow` it runs until interrupted.
 pub fn run(args: &JournalArgs) -> anyhow::Result<ExitCode> {
+    let since_us = since(args)?;
     let dir = args.state_dir.join("journal");
-    if !dir.is_dir() {
-        bail!(
-            "no journal at {} (is the agent's --state-dir elsewhere?)",
-            dir.display()
-        );
+    let local = dir.is_dir()
+        && Journal::open(&dir, u64::MAX)
+            .and_then(|j| j.read(&args.unit, Some(1), None))
+            .is_ok_and(|e| !e.is_empty());
+    if !local {
+        return remote(args, since_us);
     }
     let journal = Journal::open(&dir, u64::MAX)?;
-    let since_us = match &args.since {
-        None => None,
-        Some(span) => match parse_timespan(span) {
-            Ok(TimeSpan::Finite(d)) => {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                Some(u64::try_from(now.saturating_sub(d).as_micros()).unwrap_or(u64::MAX))
-            }
-            Ok(TimeSpan::Infinity) => Some(0),
-            Err(e) => bail!("--since {span:?}: {e}"),
-        },
-    };
     // Follow from the end before reading, so nothing falls between the two.
     let mut follow = journal.follow(&args.unit)?;
     for entry in journal.read(&args.unit, Some(args.lines), since_us)? {
@@ -79,6 +72,74 @@ pub fn run(args: &JournalArgs) -> anyhow::Result<ExitCode> {
         }
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The journal of a unit on another machine, through the API.
+fn remote(args: &JournalArgs, since_us: Option<u64>) -> anyhow::Result<ExitCode> {
+    use futures::StreamExt;
+    crate::cmd::control::runtime()?.block_on(async {
+        let registry = crate::cmd::control::connect(&args.cluster).await?;
+        let crate::cmd::backend::ClusterBackend::Remote(api) = registry.backend() else {
+            bail!(
+                "{} has no journal under {} and --etcd has no journals: ask the API \
+                 of the unit's machine (--endpoint URL)",
+                args.unit,
+                args.state_dir.display()
+            );
+        };
+        let Some(machine) = registry
+            .unit_states()
+            .await?
+            .items
+            .into_iter()
+            .find(|s| s.unit == args.unit)
+            .map(|s| s.machine)
+        else {
+            bail!("Unit {} does not appear to be running.", args.unit);
+        };
+        let mut lines = api
+            .journal(&machine, &args.unit, args.lines, args.follow)
+            .await?;
+        loop {
+            let line = tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                line = lines.next() => line,
+            };
+            let Some(line) = line else { break };
+            let line = line?;
+            if since_us.is_some_and(|s| line.at_us < s) {
+                continue;
+            }
+            let entry = Entry {
+                at_us: line.at_us,
+                stream: match line.stream.as_str() {
+                    "stdout" => Stream::Stdout,
+                    "stderr" => Stream::Stderr,
+                    _ => Stream::Agent,
+                },
+                text: line.text,
+            };
+            print_entry(&entry, args.json)?;
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn since(args: &JournalArgs) -> anyhow::Result<Option<u64>> {
+    Ok(match &args.since {
+        None => None,
+        Some(span) => match parse_timespan(span) {
+            Ok(TimeSpan::Finite(d)) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Some(u64::try_from(now.saturating_sub(d).as_micros()).unwrap_or(u64::MAX))
+            }
+            Ok(TimeSpan::Infinity) => Some(0),
+            Err(e) => bail!("--since {span:?}: {e}"),
+        },
+    })
 }
 
 fn print_entry(entry: &Entry, json: bool) -> anyhow::Result<()> {

@@ -1,4 +1,5 @@
-//! `flotta plan`: placement without a cluster, from unit files and a machines file.
+//! `flotta plan`: placement from unit files and a machines file, or of the
+//! live cluster (what its leader would change now, and why).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,11 +17,12 @@ use crate::output::print_json;
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Directory of unit files; every non-template unit in it is planned.
-    #[arg(long, value_name = "DIR")]
-    units: PathBuf,
+    /// Without `--units` and `--machines`, the live cluster is planned.
+    #[arg(long, value_name = "DIR", requires = "machines")]
+    units: Option<PathBuf>,
     /// JSON file with the machines: `[{"id": "...", "publicIp": "...", "metadata": {"k": "v"}}]`.
-    #[arg(long, value_name = "FILE")]
-    machines: PathBuf,
+    #[arg(long, value_name = "FILE", requires = "units")]
+    machines: Option<PathBuf>,
     /// More units to plan: a file of that name in DIR, else its template
     /// (`foo@.service` for `foo@1.service`, or `app@.service` for `app.1@8080.service`).
     #[arg(value_name = "UNIT")]
@@ -33,17 +35,42 @@ pub struct PlanArgs {
     explain: Option<String>,
     #[command(flatten)]
     plugins: PluginArgs,
+    #[command(flatten)]
+    cluster: crate::cmd::control::Cluster,
 }
 
 /// Runs `flotta plan`.
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.machines)
-        .with_context(|| format!("cannot read {}", args.machines.display()))?;
+    let (desired, observed) = match (&args.units, &args.machines) {
+        (Some(units), Some(machines)) => (described(args, units, machines)?, Observed::default()),
+        _ => crate::cmd::control::runtime()?.block_on(async {
+            let registry = crate::cmd::control::connect(&args.cluster).await?;
+            anyhow::Ok(flotta_engine::scheduler_input(&registry).await?)
+        })?,
+    };
+    let plugins = args.plugins.load()?;
+    let result = plan_with_plugins(&desired, &observed, plugins);
+    if let Some(unit) = &args.explain {
+        return explain(&result, unit, args.json);
+    }
+    if args.json {
+        print_json(&result)?;
+    } else {
+        print!("{result}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The cluster described by files: unit files in `dir` (plus instances of
+/// its templates) and a machines file.
+fn described(args: &PlanArgs, dir: &Path, machines: &Path) -> anyhow::Result<Desired> {
+    let text = std::fs::read_to_string(machines)
+        .with_context(|| format!("cannot read {}", machines.display()))?;
     let machines: Vec<Machine> = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a JSON list of machines", args.machines.display()))?;
+        .with_context(|| format!("{}: not a JSON list of machines", machines.display()))?;
     let mut units = Vec::new();
-    for entry in std::fs::read_dir(&args.units)
-        .with_context(|| format!("cannot read directory {}", args.units.display()))?
+    for entry in std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?
     {
         let path = entry?.path();
         let Some(name) = unit_name(&path) else {
@@ -55,20 +82,10 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     }
     for raw in &args.instances {
         let name = UnitName::parse(raw).with_context(|| format!("unit {raw:?}"))?;
-        let path = find_unit_file(&args.units, &name)?;
+        let path = find_unit_file(dir, &name)?;
         units.push(unit_spec(&path, &name)?);
     }
-    let plugins = args.plugins.load()?;
-    let result = plan_with_plugins(&Desired { machines, units }, &Observed::default(), plugins);
-    if let Some(unit) = &args.explain {
-        return explain(&result, unit, args.json);
-    }
-    if args.json {
-        print_json(&result)?;
-    } else {
-        print!("{result}");
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(Desired { machines, units })
 }
 
 fn explain(result: &flotta_scheduler::Plan, unit: &str, json: bool) -> anyhow::Result<ExitCode> {
