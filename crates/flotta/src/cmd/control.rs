@@ -860,7 +860,7 @@ pub fn run_scale(args: &ScaleArgs) -> anyhow::Result<ExitCode> {
                     .then_some((number, u.name))
             })
             .collect();
-        extra.sort_by(|a, b| b.0.cmp(&a.0));
+        extra.sort_by_key(|e| std::cmp::Reverse(e.0));
         let wanted: Vec<String> = (1..=args.count).map(instance).collect();
         let code = if wanted.is_empty() {
             ExitCode::SUCCESS
