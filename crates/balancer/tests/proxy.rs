@@ -97,8 +97,11 @@ async fn the_proxy_scales_and_survives_a_kill() {
         "failed during planned changes: {planned:?}"
     );
 
-    let killed_at = Instant::now();
+    // kill() returns once the process is reaped: from then on its sockets
+    // are closed and a connect is refused. Before that, the kernel may still
+    // accept a connection that the dying process then resets.
     greeters[3].kill();
+    let killed_at = Instant::now();
     load.wait_requests(200).await;
     wait_for("the health check to mark it down", CHECK * 4, || {
         let down = handle.stats().iter().any(|s| !s.healthy);
@@ -106,7 +109,7 @@ async fn the_proxy_scales_and_survives_a_kill() {
     })
     .await;
     let samples = load.stop().await;
-    // The request in flight at the SIGKILL may fail; any later one must not.
+    // Requests in flight while it died may fail; any later one must not.
     let failed: Vec<_> = samples
         .iter()
         .filter(|s| s.started >= killed_at && s.result.is_err())
