@@ -279,8 +279,10 @@ async fn scale_and_fail(make: fn(&Path, SocketAddr) -> Kind) {
     load.wait_requests(50).await;
 
     // SIGKILL one backend: after the health-check interval no request fails.
-    let killed_at = std::time::Instant::now();
+    // kill() returns once the process is reaped: a request started after
+    // that cannot reach it (one it answered while dying may still arrive).
     greeters[3].kill();
+    let killed_at = std::time::Instant::now();
     load.wait_requests(200).await;
     let samples = load.stop().await;
     let late_failures: Vec<_> = samples
@@ -294,7 +296,8 @@ async fn scale_and_fail(make: fn(&Path, SocketAddr) -> Kind) {
     let late_hits = samples
         .iter()
         .filter(|s| {
-            s.at > killed_at && s.result.as_deref() == Ok(greeters[3].addr.to_string().as_str())
+            s.started > killed_at
+                && s.result.as_deref() == Ok(greeters[3].addr.to_string().as_str())
         })
         .count();
     assert_eq!(late_hits, 0, "a killed backend answers nothing");
