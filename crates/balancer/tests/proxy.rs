@@ -55,6 +55,17 @@ async fn the_proxy_scales_and_survives_a_kill() {
             .expect("register");
     }
     let (addr, handle) = start_proxy(&registry, Policy::RoundRobin).await;
+    // Load from the first request on counts, so it starts once the proxy
+    // knows the four: before that, a connection has nowhere to go.
+    wait_for(
+        "the proxy to learn the four",
+        Duration::from_secs(10),
+        || {
+            let n = handle.stats().len();
+            async move { (n == 4).then_some(()) }
+        },
+    )
+    .await;
     let load = Load::start(addr);
     let t0 = Instant::now();
     for g in greeters.iter().take(4) {
