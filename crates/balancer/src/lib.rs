@@ -12,6 +12,7 @@
 //! - [`proxy`]: a built-in TCP proxy (round-robin or least connections,
 //!   health checks, passive ejection, draining), the embedded default.
 //! - [`daemon`]: the loops that tie these together.
+//! - [`greeter`]: the seed's sample application, a backend for demos and tests.
 //!
 //! ```
 //! use flotta_balancer::backend::{Backend, Pool};
@@ -44,6 +45,7 @@ pub mod config;
 pub mod daemon;
 pub mod debounce;
 pub mod error;
+pub mod greeter;
 pub mod haproxy;
 pub mod proxy;
 pub mod source;

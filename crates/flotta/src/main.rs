@@ -27,6 +27,9 @@ struct Cli {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The seed walkthrough on a dev cluster: four instances behind a
+    /// balancer, then a fifth joining the rotation (Ctrl-C ends it).
+    Demo(cmd::demo::DemoArgs),
     /// Check, parse and inspect unit files, unit names and specifiers.
     #[command(subcommand)]
     Unit(cmd::unit::UnitCommand),
@@ -75,6 +78,13 @@ enum Command {
     /// Raw keys, etcdctl-style: get, set (with --ttl), ls, rm.
     #[command(subcommand)]
     Kv(cmd::kv::KvCommand),
+    /// The seed's sample application: `GET /sample` greets, `GET /health`.
+    #[command(hide = true)]
+    Greeter {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+    },
     /// Drain a machine (its units move elsewhere) or let it take units again;
     /// crash or restart a dev cluster's machine.
     #[command(subcommand)]
@@ -106,6 +116,8 @@ fn main() -> ExitCode {
         Command::Why(args) => cmd::control::run_why(&args),
         Command::Kv(command) => command.run(),
         Command::Machine(command) => command.run(),
+        Command::Demo(args) => cmd::demo::run(&args),
+        Command::Greeter { listen } => greeter(listen),
     };
     match result {
         Ok(code) => code,
@@ -114,6 +126,11 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn greeter(listen: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
+    cmd::control::runtime()?.block_on(flotta_balancer::greeter::run(listen))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn init_tracing(filter: &str) {

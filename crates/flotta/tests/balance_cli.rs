@@ -144,6 +144,7 @@ fn balance_without_a_registry_says_what_to_do() {
     let out = Command::new(env!("CARGO_BIN_EXE_flotta"))
         .args(["balance", "--listen", "127.0.0.1:0", "--service", "sample"])
         .env_remove("FLOTTA_ETCD")
+        .env("FLOTTA_ENDPOINT", "http://127.0.0.1:1")
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));

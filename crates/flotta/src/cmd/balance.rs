@@ -14,7 +14,10 @@ use flotta_balancer::daemon::{Mode, keep_applied, keep_proxied};
 use flotta_balancer::proxy::{HealthCheck, Policy, Proxy, ProxyConfig};
 use flotta_balancer::source::Selector;
 use flotta_balancer::template::Renderer;
-use flotta_registry::{EtcdBackend, EtcdOptions, Registry};
+use flotta_registry::Registry;
+
+use crate::cmd::backend::ClusterBackend;
+use crate::cmd::control::{Cluster, connect, runtime};
 
 /// Backend choice of the built-in proxy.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -42,9 +45,8 @@ pub struct BalanceArgs {
     /// `[[template]]` resources) instead of proxying.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// etcd client URLs, comma-separated.
-    #[arg(long, env = "FLOTTA_ETCD", value_delimiter = ',', value_name = "URL")]
-    etcd: Vec<String>,
+    #[command(flatten)]
+    cluster: Cluster,
     /// Built-in proxy: how a backend is chosen.
     #[arg(long, value_enum, default_value = "round-robin")]
     policy: PolicyArg,
@@ -58,17 +60,8 @@ pub struct BalanceArgs {
 
 /// Runs `flotta balance` until Ctrl-C.
 pub fn run(args: &BalanceArgs) -> anyhow::Result<ExitCode> {
-    if args.etcd.is_empty() {
-        bail!(
-            "flotta balance needs the registry: pass --etcd http://HOST:2379 (or set FLOTTA_ETCD)"
-        );
-    }
-    let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
-    rt.block_on(async {
-        let backend = EtcdBackend::connect(&EtcdOptions::new(args.etcd.clone()))
-            .await
-            .with_context(|| format!("connecting to etcd at {}", args.etcd.join(",")))?;
-        let registry = Registry::new(backend);
+    runtime()?.block_on(async {
+        let registry = connect(&args.cluster).await?;
         let work = async {
             if let Some(path) = &args.config {
                 templates(registry, path).await
@@ -95,7 +88,7 @@ fn selector(args: &BalanceArgs) -> anyhow::Result<Selector> {
     }
 }
 
-async fn proxy(registry: Registry<EtcdBackend>, args: &BalanceArgs) -> anyhow::Result<()> {
+async fn proxy(registry: Registry<ClusterBackend>, args: &BalanceArgs) -> anyhow::Result<()> {
     let selector = selector(args)?;
     let Some(listen) = args.listen else {
         bail!("pass --listen ADDR:PORT for the built-in proxy, or --config FILE for templates");
@@ -124,7 +117,10 @@ async fn proxy(registry: Registry<EtcdBackend>, args: &BalanceArgs) -> anyhow::R
     Ok(())
 }
 
-async fn templates(registry: Registry<EtcdBackend>, path: &std::path::Path) -> anyhow::Result<()> {
+async fn templates(
+    registry: Registry<ClusterBackend>,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
     let config = Config::load(path)?;
     if config.templates.is_empty() {
         bail!("{}: no [[template]] resources", path.display());

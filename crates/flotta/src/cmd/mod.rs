@@ -5,6 +5,7 @@ pub mod agent_config;
 pub mod backend;
 pub mod balance;
 pub mod control;
+pub mod demo;
 pub mod dev_api;
 pub mod journal;
 pub mod kv;

@@ -1,0 +1,472 @@
+//! `flotta demo`: the seed walkthrough on a dev cluster, as a new user would
+//! type it. Every step is a `flotta` command run as a child process and
+//! printed with its output, so the tour doubles as a script to copy.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use flotta_api::Endpoints;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::cmd::control::runtime;
+
+/// The seed's template, local variant: the greeter in place of the image.
+const TEMPLATE: &str =
+    include_str!("../../../../examples/seed/units/local/sample.application@.service");
+const TEMPLATE_NAME: &str = "sample.application@.service";
+const BALANCER_NAME: &str = "sample.balancer.service";
+/// How long any one step may take before the tour gives up.
+const STEP_LIMIT: Duration = Duration::from_secs(60);
+
+/// Arguments of `flotta demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Machines in the dev cluster.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    machines: u16,
+    /// The cluster's API (default 127.0.0.1:4949, or a free port if taken).
+    #[arg(long, value_name = "ADDR:PORT")]
+    api_listen: Option<SocketAddr>,
+    /// Port of the balancer on 127.0.0.1 (default 8000, or a free port if taken).
+    #[arg(long, value_name = "PORT")]
+    balancer_port: Option<u16>,
+    /// Keep the cluster's state here (default: a temporary directory,
+    /// removed on exit).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    /// Stop after the tour instead of waiting for Ctrl-C.
+    #[arg(long)]
+    exit: bool,
+}
+
+/// Runs the tour, then keeps the cluster up until Ctrl-C (or `--exit`).
+pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    if args.machines < 2 {
+        bail!(
+            "--machines {}: the tour needs at least 2 machines (instances on one port conflict)",
+            args.machines
+        );
+    }
+    let exe = std::env::current_exe().context("finding the flotta executable")?;
+    let (state, temporary) = match &args.state_dir {
+        Some(dir) => (dir.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("flotta-demo-{}", std::process::id())),
+            true,
+        ),
+    };
+    let api = match args.api_listen {
+        Some(a) => a,
+        None => free_or_any("127.0.0.1:4949")?,
+    };
+    let balancer = match args.balancer_port {
+        Some(p) => SocketAddr::from(([127, 0, 0, 1], p)),
+        None => free_or_any("127.0.0.1:8000")?,
+    };
+    let mut tour = Tour::new(exe, state.clone(), api, balancer)?;
+    let result = tour.run(args);
+    tour.stop();
+    if temporary {
+        let _ = std::fs::remove_dir_all(&state);
+    }
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// `preferred` when nothing listens there, else a free loopback port.
+fn free_or_any(preferred: &str) -> anyhow::Result<SocketAddr> {
+    let listener = TcpListener::bind(preferred)
+        .or_else(|_| TcpListener::bind("127.0.0.1:0"))
+        .context("finding a free loopback port")?;
+    Ok(listener.local_addr()?)
+}
+
+struct Tour {
+    exe: PathBuf,
+    state: PathBuf,
+    units: PathBuf,
+    api: SocketAddr,
+    balancer: SocketAddr,
+    agent: Option<Child>,
+    /// Set by Ctrl-C or SIGTERM (the handlers live as long as the tour).
+    interrupted: Arc<AtomicBool>,
+    _signals: tokio::runtime::Runtime,
+}
+
+impl Tour {
+    fn new(
+        exe: PathBuf,
+        state: PathBuf,
+        api: SocketAddr,
+        balancer: SocketAddr,
+    ) -> anyhow::Result<Tour> {
+        let units = state.join("units");
+        std::fs::create_dir_all(&units).with_context(|| format!("creating {}", units.display()))?;
+        let signals = runtime()?;
+        let interrupted = Arc::new(AtomicBool::new(false));
+        {
+            // Installed now, so a Ctrl-C at any point ends the tour cleanly.
+            let _in = signals.enter();
+            let mut int = signal(SignalKind::interrupt()).context("handling SIGINT")?;
+            let mut term = signal(SignalKind::terminate()).context("handling SIGTERM")?;
+            let flag = Arc::clone(&interrupted);
+            signals.spawn(async move {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+                flag.store(true, Ordering::SeqCst);
+            });
+        }
+        Ok(Tour {
+            exe,
+            state,
+            units,
+            api,
+            balancer,
+            agent: None,
+            interrupted,
+            _signals: signals,
+        })
+    }
+
+    fn run(&mut self, args: &DemoArgs) -> anyhow::Result<()> {
+        self.write_units()?;
+        let n = args.machines;
+        say(&format!(
+            "Starting a dev cluster: {n} machines on 127.0.0.1-{n} in one process, its API on {}.",
+            self.api
+        ));
+        self.start_cluster(n)?;
+        self.flotta(&["list-machines"])?;
+
+        say(
+            "Submit the seed's template and start four instances: three on port 8080, one on 8081.\nConflicts=*@%i.service keeps two instances of one port off the same machine.",
+        );
+        self.flotta(&["submit", TEMPLATE_NAME])?;
+        self.flotta(&[
+            "start",
+            "sample.application.1@8080.service",
+            "sample.application.2@8080.service",
+            "sample.application.3@8080.service",
+            "sample.application.4@8081.service",
+        ])?;
+        self.flotta(&["list-units"])?;
+
+        say("Each instance registered host:port under the service `sample` once /health answered:");
+        self.wait_endpoints(4)?;
+        self.print_endpoints()?;
+
+        say(&format!(
+            "Start the balancer, pinned to machine 1 by MachineMetadata=machine=1: the built-in\nproxy on {}, following the service's endpoints (confd + Apache in the seed).",
+            self.balancer
+        ));
+        self.flotta(&["start", BALANCER_NAME])?;
+        self.wait_answer(|_| true)?;
+        self.balanced(8)?;
+
+        say("Scale up: instance 5 on port 8081 goes to a machine without instance 4.");
+        self.flotta(&["start", "sample.application.5@8081.service"])?;
+        self.wait_endpoints(5)?;
+        let fifth = self
+            .endpoints()?
+            .items
+            .into_iter()
+            .find(|e| e.unit == "sample.application.5@8081.service")
+            .map(|e| format!("{}:{}", e.address, e.port))
+            .context("instance 5 registered no endpoint")?;
+        self.wait_answer(|backend| backend == fifth)?;
+        self.balanced(10)?;
+
+        let crash = self
+            .endpoints()?
+            .items
+            .into_iter()
+            .find(|e| e.unit == "sample.application.2@8080.service")
+            .map(|e| e.machine.chars().take(8).collect::<String>())
+            .unwrap_or_else(|| "MACHINE".into());
+        let mut hints = Vec::new();
+        if self.api.to_string() != "127.0.0.1:4949" {
+            hints.push((format!("export FLOTTA_ENDPOINT=http://{}", self.api), ""));
+        }
+        hints.extend([
+            ("flotta list-units".to_owned(), ""),
+            (format!("curl http://{}/sample", self.balancer), ""),
+            (
+                "flotta stop sample.application.2@8080.service".to_owned(),
+                "# leaves the rotation, then stops",
+            ),
+            (
+                format!("flotta machine crash {crash}"),
+                "# its units move to the other machines",
+            ),
+            (
+                "flotta why sample.application.5@8081.service".to_owned(),
+                "",
+            ),
+            (
+                "flotta journal sample.application.1@8080.service".to_owned(),
+                "",
+            ),
+        ]);
+        let hints: Vec<String> = hints
+            .iter()
+            .map(|(command, why)| format!("  {command:<46} {why}").trim_end().to_owned())
+            .collect();
+        say(&format!(
+            "The cluster keeps running. In another terminal, try:\n{}",
+            hints.join("\n")
+        ));
+        if args.exit {
+            return Ok(());
+        }
+        say("Press Ctrl-C to stop the cluster and every process it started.");
+        while !self.interrupted.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+
+    fn write_units(&self) -> anyhow::Result<()> {
+        let exe = self.exe.display();
+        let template = TEMPLATE.replace(
+            "ExecStart=flotta-greeter",
+            &format!("ExecStart={exe} greeter"),
+        );
+        let balancer = format!(
+            "[Unit]\n\
+             Description=The load balancer in front of sample.application (the built-in proxy)\n\n\
+             [Service]\n\
+             ExecStart={exe} balance --listen {listen} --service sample --health-path /health --check-interval-ms 500 --endpoint http://{api}\n\n\
+             [X-Fleet]\n\
+             MachineMetadata=machine=1\n",
+            listen = self.balancer,
+            api = self.api,
+        );
+        for (name, text) in [(TEMPLATE_NAME, template), (BALANCER_NAME, balancer)] {
+            let path = self.units.join(name);
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    fn start_cluster(&mut self, machines: u16) -> anyhow::Result<()> {
+        let log_path = self.state.join("agent.log");
+        let log = std::fs::File::create(&log_path)
+            .with_context(|| format!("creating {}", log_path.display()))?;
+        let child = self
+            .command()
+            .args([
+                "agent",
+                "--dev",
+                "--machines",
+                &machines.to_string(),
+                "--registry",
+                "memory",
+            ])
+            .arg("--state-dir")
+            .arg(self.state.join("cluster"))
+            .args(["--api-listen", &self.api.to_string()])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .context("starting `flotta agent --dev`")?;
+        self.agent = Some(child);
+        let start = Instant::now();
+        loop {
+            if http_get(self.api, "/v1/revision").is_ok_and(|(status, _)| status == 200) {
+                println!("  (its log: {})", log_path.display());
+                return Ok(());
+            }
+            if let Some(agent) = self.agent.as_mut()
+                && let Ok(Some(status)) = agent.try_wait()
+            {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                bail!("`flotta agent --dev` exited ({status}):\n{log}");
+            }
+            if start.elapsed() > STEP_LIMIT {
+                bail!(
+                    "the dev cluster's API did not answer on {} within {STEP_LIMIT:?}",
+                    self.api
+                );
+            }
+            self.pause()?;
+        }
+    }
+
+    /// A child `flotta` reaching only this tour's cluster.
+    fn command(&self) -> Command {
+        let mut c = Command::new(&self.exe);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("FLOTTA_") && key != "FLOTTA_LOG" {
+                c.env_remove(key);
+            }
+        }
+        c.env("FLOTTA_ENDPOINT", format!("http://{}", self.api))
+            .current_dir(&self.units)
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Prints and runs `flotta ARGS`, passing its output through.
+    fn flotta(&self, args: &[&str]) -> anyhow::Result<()> {
+        println!("\n$ flotta {}", args.join(" "));
+        flush();
+        let status = self
+            .command()
+            .args(args)
+            .status()
+            .with_context(|| format!("running flotta {}", args.join(" ")))?;
+        if !status.success() {
+            bail!("`flotta {}` failed ({status})", args.join(" "));
+        }
+        Ok(())
+    }
+
+    fn endpoints(&self) -> anyhow::Result<Endpoints> {
+        let (status, body) = http_get(self.api, "/v1/services/sample/endpoints")?;
+        if status != 200 {
+            bail!("GET /v1/services/sample/endpoints: {status} {body}");
+        }
+        serde_json::from_str(&body).context("decoding the endpoints")
+    }
+
+    fn wait_endpoints(&self, n: usize) -> anyhow::Result<()> {
+        let start = Instant::now();
+        while self.endpoints()?.items.len() < n {
+            if start.elapsed() > STEP_LIMIT {
+                bail!("fewer than {n} endpoints after {STEP_LIMIT:?}");
+            }
+            self.pause()?;
+        }
+        Ok(())
+    }
+
+    /// A tenth of a second between checks; an error once interrupted.
+    fn pause(&self) -> anyhow::Result<()> {
+        if self.interrupted.load(Ordering::SeqCst) {
+            bail!("interrupted");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        Ok(())
+    }
+
+    fn print_endpoints(&self) -> anyhow::Result<()> {
+        println!(
+            "\n$ curl -s http://{}/v1/services/sample/endpoints",
+            self.api
+        );
+        for e in self.endpoints()?.items {
+            println!("  {:<36} {}:{}", e.unit, e.address, e.port);
+        }
+        Ok(())
+    }
+
+    /// Waits until the balancer answers from a backend that `wanted` accepts.
+    fn wait_answer(&self, wanted: impl Fn(&str) -> bool) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            if let Ok((200, body)) = http_get(self.balancer, "/sample")
+                && backend_of(&body).is_some_and(&wanted)
+            {
+                return Ok(());
+            }
+            if start.elapsed() > STEP_LIMIT {
+                bail!(
+                    "the balancer on {} did not answer as expected within {STEP_LIMIT:?}",
+                    self.balancer
+                );
+            }
+            self.pause()?;
+        }
+    }
+
+    /// `n` requests through the balancer, printed, with a per-backend tally.
+    fn balanced(&self, n: usize) -> anyhow::Result<()> {
+        println!(
+            "\n$ for i in $(seq {n}); do curl -s http://{}/sample; echo; done",
+            self.balancer
+        );
+        let mut tally: BTreeMap<String, usize> = BTreeMap::new();
+        for _ in 0..n {
+            let (status, body) = http_get(self.balancer, "/sample")?;
+            if status != 200 {
+                bail!("the balancer answered {status}: {body}");
+            }
+            println!("  {}", body.trim());
+            *tally
+                .entry(backend_of(&body).unwrap_or("?").to_owned())
+                .or_default() += 1;
+        }
+        let shares: Vec<String> = tally.iter().map(|(b, k)| format!("{b} ×{k}")).collect();
+        println!(
+            "  ({} instances answered in turn: {})",
+            tally.len(),
+            shares.join(", ")
+        );
+        Ok(())
+    }
+
+    /// SIGTERM to the dev cluster, which stops every unit it started.
+    fn stop(&mut self) {
+        let Some(mut agent) = self.agent.take() else {
+            return;
+        };
+        say("Stopping the dev cluster and its units.");
+        if let Ok(pid) = i32::try_from(agent.id()) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        let start = Instant::now();
+        while start.elapsed() < STEP_LIMIT {
+            if let Ok(Some(_)) = agent.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = agent.kill();
+        let _ = agent.wait();
+    }
+}
+
+fn say(text: &str) {
+    println!("\n# {}", text.replace('\n', "\n# "));
+    flush();
+}
+
+fn flush() {
+    let _ = std::io::stdout().flush();
+}
+
+/// The `backend` field of the greeter's JSON answer.
+fn backend_of(body: &str) -> Option<&str> {
+    body.split("\"backend\":\"").nth(1)?.split('"').next()
+}
+
+/// One `GET` over HTTP/1.0: the status and body.
+fn http_get(addr: SocketAddr, path: &str) -> anyhow::Result<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .with_context(|| format!("connecting to {addr}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n")?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)
+        .with_context(|| format!("reading from {addr}"))?;
+    let (head, body) = out
+        .split_once("\r\n\r\n")
+        .with_context(|| format!("{addr} answered no HTTP"))?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("{addr} answered no status"))?;
+    Ok((status, body.to_owned()))
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Runs README command 1 as a new user would and checks what it printed.
+
+The command is read from README.md (the first line of its first ``sh``
+block), run from the repository root with its output captured, and stopped
+with Ctrl-C (SIGINT to its process group, as a terminal sends) once it says
+so. Passes when:
+
+- the first balanced block shows round-robin over 4 instances and the second
+  over 5 (each window of N consecutive answers names N different backends),
+  the second including every backend of the first;
+- Ctrl-C ends it with status 0 and nothing it started still answers.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+LIMIT_S = 30 * 60  # includes the build on a cold target dir
+STOP_S = 60
+
+
+def first_command(readme: str) -> str:
+    with open(readme, encoding="utf-8") as f:
+        text = f.read()
+    block = re.search(r"```sh\n(.*?)```", text, re.S)
+    if not block:
+        sys.exit(f"{readme}: no ```sh block")
+    return block.group(1).strip().splitlines()[0]
+
+
+def run(command: str) -> tuple[list[str], int, float]:
+    proc = subprocess.Popen(
+        ["bash", "-c", command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    start = time.monotonic()
+    stopped_at = None
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        lines.append(line.rstrip("\n"))
+        if stopped_at is None and "Press Ctrl-C" in line:
+            stopped_at = time.monotonic()
+            os.killpg(proc.pid, signal.SIGINT)
+        if time.monotonic() - start > LIMIT_S:
+            os.killpg(proc.pid, signal.SIGKILL)
+            sys.exit(f"README command 1 did not finish within {LIMIT_S} s")
+    try:
+        code = proc.wait(timeout=STOP_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        sys.exit(f"README command 1 did not stop within {STOP_S} s of Ctrl-C")
+    if stopped_at is None:
+        sys.exit(f"README command 1 ended ({code}) without offering Ctrl-C")
+    return lines, code, time.monotonic() - stopped_at
+
+
+def blocks(lines: list[str]) -> list[list[str]]:
+    """The backends of each printed `for i in $(seq N); do curl …` block."""
+    out: list[list[str]] = []
+    current: list[str] | None = None
+    for line in lines:
+        if line.startswith("$ for i in $(seq"):
+            current = []
+            out.append(current)
+        elif current is not None and line.startswith("  {"):
+            current.append(json.loads(line)["backend"])
+        else:
+            current = None
+    return out
+
+
+def round_robin(backends: list[str], n: int) -> bool:
+    if len(set(backends)) != n:
+        return False
+    return all(
+        len(set(backends[i : i + n])) == n for i in range(len(backends) - n + 1)
+    )
+
+
+def refused(authority: str) -> bool:
+    host, port = authority.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return False
+    except OSError:
+        return True
+
+
+def main() -> None:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    os.chdir(root)
+    command = first_command("README.md")
+    print(f"$ {command}", flush=True)
+    lines, code, stop_s = run(command)
+    if code != 0:
+        sys.exit(f"README command 1 exited with {code} after Ctrl-C")
+    found = blocks(lines)
+    if len(found) != 2:
+        sys.exit(f"expected 2 blocks of balanced answers, found {len(found)}")
+    four, five = found
+    if not round_robin(four, 4):
+        sys.exit(f"first block is not round-robin over 4: {four}")
+    if not round_robin(five, 5) or not set(four) <= set(five):
+        sys.exit(f"second block is not round-robin over the 4 and a fifth: {five}")
+    balancer = next(
+        (m.group(1) for l in lines if (m := re.search(r"curl -s http://([\d.:]+)/sample", l))),
+        None,
+    )
+    alive = [a for a in sorted(set(five)) + [balancer or ""] if a and not refused(a)]
+    if alive:
+        sys.exit(f"still answering after Ctrl-C: {alive}")
+    print(
+        f"README command 1: round-robin over 4 ({len(four)} answers) then 5 "
+        f"({len(five)} answers); Ctrl-C stopped it and its {len(set(five)) + 1} "
+        f"processes in {stop_s:.1f} s",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
