@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Runs README command 1 as a new user would and checks what it printed.
+"""Runs README command 1 (or the given command) as a new user would and
+checks what it printed.
+
+    scripts/lib/readme_demo.py                      README command 1
+    scripts/lib/readme_demo.py --drill CMD [ARG…]   a tour with the failure drill
 
 The command is read from README.md (the first line of its first ``sh``
 block), run from the repository root with its output captured, and stopped
@@ -9,6 +13,8 @@ so. Passes when:
 - the first balanced block shows round-robin over 4 instances and the second
   over 5 (each window of N consecutive answers names N different backends),
   the second including every backend of the first;
+- with --drill, every drill printed its figures (the tour itself fails when a
+  drill loses anything);
 - Ctrl-C ends it with status 0 and nothing it started still answers.
 """
 
@@ -34,9 +40,9 @@ def first_command(readme: str) -> str:
     return block.group(1).strip().splitlines()[0]
 
 
-def run(command: str) -> tuple[list[str], int, float]:
+def run(command: list[str]) -> tuple[list[str], int, float]:
     proc = subprocess.Popen(
-        ["bash", "-c", command],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -56,14 +62,14 @@ def run(command: str) -> tuple[list[str], int, float]:
             os.killpg(proc.pid, signal.SIGINT)
         if time.monotonic() - start > LIMIT_S:
             os.killpg(proc.pid, signal.SIGKILL)
-            sys.exit(f"README command 1 did not finish within {LIMIT_S} s")
+            sys.exit(f"the command did not finish within {LIMIT_S} s")
     try:
         code = proc.wait(timeout=STOP_S)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        sys.exit(f"README command 1 did not stop within {STOP_S} s of Ctrl-C")
+        sys.exit(f"the command did not stop within {STOP_S} s of Ctrl-C")
     if stopped_at is None:
-        sys.exit(f"README command 1 ended ({code}) without offering Ctrl-C")
+        sys.exit(f"the command ended ({code}) without offering Ctrl-C")
     return lines, code, time.monotonic() - stopped_at
 
 
@@ -102,11 +108,17 @@ def refused(authority: str) -> bool:
 def main() -> None:
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.chdir(root)
-    command = first_command("README.md")
-    print(f"$ {command}", flush=True)
+    drill = sys.argv[1:2] == ["--drill"]
+    if drill:
+        command = sys.argv[2:]
+        name = " ".join(command)
+    else:
+        name = first_command("README.md")
+        command = ["bash", "-c", name]
+    print(f"$ {name}", flush=True)
     lines, code, stop_s = run(command)
     if code != 0:
-        sys.exit(f"README command 1 exited with {code} after Ctrl-C")
+        sys.exit(f"the command exited with {code} after Ctrl-C")
     found = blocks(lines)
     if len(found) != 2:
         sys.exit(f"expected 2 blocks of balanced answers, found {len(found)}")
@@ -115,6 +127,11 @@ def main() -> None:
         sys.exit(f"first block is not round-robin over 4: {four}")
     if not round_robin(five, 5) or not set(four) <= set(five):
         sys.exit(f"second block is not round-robin over the 4 and a fifth: {five}")
+    figures = [l for l in lines if l.startswith("drill ")]
+    wanted = ["drill 1", "drill 3"] + (["drill 2"] if "--etcd" in lines[0] + name else [])
+    missing = [w for w in wanted if not any(f.startswith(w) for f in figures)]
+    if drill and missing:
+        sys.exit(f"no figures from {missing}")
     balancer = next(
         (m.group(1) for l in lines if (m := re.search(r"curl -s http://([\d.:]+)/sample", l))),
         None,
@@ -122,8 +139,10 @@ def main() -> None:
     alive = [a for a in sorted(set(five)) + [balancer or ""] if a and not refused(a)]
     if alive:
         sys.exit(f"still answering after Ctrl-C: {alive}")
+    for line in figures:
+        print(line, flush=True)
     print(
-        f"README command 1: round-robin over 4 ({len(four)} answers) then 5 "
+        f"{'the drill' if drill else 'README command 1'}: round-robin over 4 ({len(four)} answers) then 5 "
         f"({len(five)} answers); Ctrl-C stopped it and its {len(set(five)) + 1} "
         f"processes in {stop_s:.1f} s",
         flush=True,

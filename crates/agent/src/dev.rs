@@ -311,7 +311,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> DevCluster<B> {
         task.abort();
         let _ = task.await;
         tracing::info!(machine = %id, "dev machine crashed");
-        Ok(kill_units(&state_dir, Signal::SIGKILL, Duration::ZERO).await)
+        Ok(power_off(&state_dir).await)
     }
 
     /// Boots a crashed machine again: a new agent registers it under a new
@@ -349,6 +349,15 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> DevCluster<B> {
             kill_units(&dir, Signal::SIGTERM, Duration::from_secs(5)).await;
         }
     }
+}
+
+/// What a power loss does to a machine's units: SIGKILLs the process group
+/// of every unit recorded under the machine's `state_dir` and forgets the
+/// records. For a real agent process killed with SIGKILL, this makes the
+/// loss complete (its units would otherwise run on, adopted on restart).
+/// Returns the process groups killed.
+pub async fn power_off(state_dir: &Path) -> Vec<u32> {
+    kill_units(state_dir, Signal::SIGKILL, Duration::ZERO).await
 }
 
 /// Signals the process group of every unit recorded as running under a

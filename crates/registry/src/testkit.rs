@@ -1,4 +1,4 @@
-//! A real etcd for tests: started on free loopback ports with its own data
+//! A real etcd for tests and demos (`flotta demo --etcd`): started on free loopback ports with its own data
 //! directory, killed with SIGKILL and restarted on demand. Behind the
 //! `testkit` feature; other crates' integration tests use it too.
 

@@ -1,12 +1,17 @@
-//! `flotta demo`: the seed walkthrough on a dev cluster, as a new user would
-//! type it. Every step is a `flotta` command run as a child process and
-//! printed with its output, so the tour doubles as a script to copy.
+//! `flotta demo`: the seed walkthrough on a dev cluster (or, with `--etcd`,
+//! on agents sharing a local etcd cluster), as a new user would type it. Every
+//! step is a `flotta` command run as a child process and printed with its
+//! output, so the tour doubles as a script to copy. `--drill` adds the
+//! failure drill.
+
+mod drill;
+mod machines;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -14,15 +19,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Args;
 use flotta_api::Endpoints;
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::cmd::control::runtime;
+use machines::{Launch, Machines};
 
 /// The seed's template, local variant: the greeter in place of the image.
 const TEMPLATE: &str =
-    include_str!("../../../../examples/seed/units/local/sample.application@.service");
+    include_str!("../../../../../examples/seed/units/local/sample.application@.service");
 const TEMPLATE_NAME: &str = "sample.application@.service";
 const BALANCER_NAME: &str = "sample.balancer.service";
 /// How long any one step may take before the tour gives up.
@@ -47,6 +51,14 @@ pub struct DemoArgs {
     /// Stop after the tour instead of waiting for Ctrl-C.
     #[arg(long)]
     exit: bool,
+    /// Run the machines as separate `flotta agent` processes sharing a
+    /// local etcd cluster of as many members (needs the `etcd` binary).
+    #[arg(long)]
+    etcd: bool,
+    /// After the tour, the failure drill under load: lose a machine, stop an
+    /// etcd member (with --etcd), destroy an instance; prints the figures.
+    #[arg(long)]
+    drill: bool,
 }
 
 /// Runs the tour, then keeps the cluster up until Ctrl-C (or `--exit`).
@@ -96,10 +108,11 @@ struct Tour {
     units: PathBuf,
     api: SocketAddr,
     balancer: SocketAddr,
-    agent: Option<Child>,
+    machines: Option<Machines>,
     /// Set by Ctrl-C or SIGTERM (the handlers live as long as the tour).
     interrupted: Arc<AtomicBool>,
-    _signals: tokio::runtime::Runtime,
+    /// Runs the signal handlers, and the odd async call.
+    rt: tokio::runtime::Runtime,
 }
 
 impl Tour {
@@ -133,20 +146,28 @@ impl Tour {
             units,
             api,
             balancer,
-            agent: None,
+            machines: None,
             interrupted,
-            _signals: signals,
+            rt: signals,
         })
     }
 
     fn run(&mut self, args: &DemoArgs) -> anyhow::Result<()> {
         self.write_units()?;
         let n = args.machines;
-        say(&format!(
-            "Starting a dev cluster: {n} machines on 127.0.0.1-{n} in one process, its API on {}.",
-            self.api
-        ));
-        self.start_cluster(n)?;
+        if args.etcd {
+            say(&format!(
+                "Starting a {n}-member etcd cluster and {n} `flotta agent` processes on \
+                 127.0.0.1-{n}, each\ntalking to its own member first; machine 1 serves the API on {}.",
+                self.api
+            ));
+        } else {
+            say(&format!(
+                "Starting a dev cluster: {n} machines on 127.0.0.1-{n} in one process, its API on {}.",
+                self.api
+            ));
+        }
+        self.start_cluster(n, args.etcd)?;
         self.flotta(&["list-machines"])?;
 
         say(
@@ -186,6 +207,9 @@ impl Tour {
             .context("instance 5 registered no endpoint")?;
         self.wait_answer(|backend| backend == fifth)?;
         self.balanced(10)?;
+        if args.drill {
+            self.drills()?;
+        }
 
         let crash = self
             .endpoints()?
@@ -206,18 +230,22 @@ impl Tour {
                 "# leaves the rotation, then stops",
             ),
             (
-                format!("flotta machine crash {crash}"),
-                "# its units move to the other machines",
-            ),
-            (
                 "flotta why sample.application.5@8081.service".to_owned(),
                 "",
             ),
-            (
-                "flotta journal sample.application.1@8080.service".to_owned(),
-                "",
-            ),
         ]);
+        if !args.etcd {
+            hints.extend([
+                (
+                    format!("flotta machine crash {crash}"),
+                    "# its units move to the other machines",
+                ),
+                (
+                    "flotta journal sample.application.1@8080.service".to_owned(),
+                    "",
+                ),
+            ]);
+        }
         let hints: Vec<String> = hints
             .iter()
             .map(|(command, why)| format!("  {command:<46} {why}").trim_end().to_owned())
@@ -259,43 +287,29 @@ impl Tour {
         Ok(())
     }
 
-    fn start_cluster(&mut self, machines: u16) -> anyhow::Result<()> {
-        let log_path = self.state.join("agent.log");
-        let log = std::fs::File::create(&log_path)
-            .with_context(|| format!("creating {}", log_path.display()))?;
-        let child = self
-            .command()
-            .args([
-                "agent",
-                "--dev",
-                "--machines",
-                &machines.to_string(),
-                "--registry",
-                "memory",
-            ])
-            .arg("--state-dir")
-            .arg(self.state.join("cluster"))
-            .args(["--api-listen", &self.api.to_string()])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .context("starting `flotta agent --dev`")?;
-        self.agent = Some(child);
+    fn start_cluster(&mut self, n: u16, etcd: bool) -> anyhow::Result<()> {
+        let launch = self.launch();
+        let machines = if etcd {
+            Machines::etcd(&launch, n)?
+        } else {
+            Machines::dev(&launch, n)?
+        };
+        self.machines = Some(machines);
         let start = Instant::now();
         loop {
             if http_get(self.api, "/v1/revision").is_ok_and(|(status, _)| status == 200) {
-                println!("  (its log: {})", log_path.display());
+                println!("  (logs in {})", self.state.display());
                 return Ok(());
             }
-            if let Some(agent) = self.agent.as_mut()
-                && let Ok(Some(status)) = agent.try_wait()
-            {
-                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-                bail!("`flotta agent --dev` exited ({status}):\n{log}");
+            if let Some(status) = self.machines.as_mut().and_then(Machines::exited) {
+                bail!(
+                    "a `flotta agent` exited ({status}); see the logs in {}",
+                    self.state.display()
+                );
             }
             if start.elapsed() > STEP_LIMIT {
                 bail!(
-                    "the dev cluster's API did not answer on {} within {STEP_LIMIT:?}",
+                    "the cluster's API did not answer on {} within {STEP_LIMIT:?}",
                     self.api
                 );
             }
@@ -305,16 +319,29 @@ impl Tour {
 
     /// A child `flotta` reaching only this tour's cluster.
     fn command(&self) -> Command {
-        let mut c = Command::new(&self.exe);
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("FLOTTA_") && key != "FLOTTA_LOG" {
-                c.env_remove(key);
-            }
+        (self.launch().command)()
+    }
+
+    /// What starting the cluster's processes needs, owned.
+    fn launch(&self) -> Launch {
+        let (exe, units) = (self.exe.clone(), self.units.clone());
+        let endpoint = format!("http://{}", self.api);
+        Launch {
+            command: Box::new(move || {
+                let mut c = Command::new(&exe);
+                for (key, _) in std::env::vars_os() {
+                    if key.to_string_lossy().starts_with("FLOTTA_") && key != "FLOTTA_LOG" {
+                        c.env_remove(key);
+                    }
+                }
+                c.env("FLOTTA_ENDPOINT", &endpoint)
+                    .current_dir(&units)
+                    .stdin(Stdio::null());
+                c
+            }),
+            state: self.state.clone(),
+            api: self.api,
         }
-        c.env("FLOTTA_ENDPOINT", format!("http://{}", self.api))
-            .current_dir(&self.units)
-            .stdin(Stdio::null());
-        c
     }
 
     /// Prints and runs `flotta ARGS`, passing its output through.
@@ -341,14 +368,28 @@ impl Tour {
     }
 
     fn wait_endpoints(&self, n: usize) -> anyhow::Result<()> {
+        self.wait_until(&format!("{n} endpoints"), || {
+            Ok((self.endpoints()?.items.len() >= n).then_some(()))
+        })
+    }
+
+    /// Checks `f` every tenth of a second until it gives a value, for at
+    /// most [`STEP_LIMIT`].
+    fn wait_until<T>(
+        &self,
+        what: &str,
+        mut f: impl FnMut() -> anyhow::Result<Option<T>>,
+    ) -> anyhow::Result<T> {
         let start = Instant::now();
-        while self.endpoints()?.items.len() < n {
+        loop {
+            if let Some(v) = f()? {
+                return Ok(v);
+            }
             if start.elapsed() > STEP_LIMIT {
-                bail!("fewer than {n} endpoints after {STEP_LIMIT:?}");
+                bail!("gave up waiting for {what} after {STEP_LIMIT:?}");
             }
             self.pause()?;
         }
-        Ok(())
     }
 
     /// A tenth of a second between checks; an error once interrupted.
@@ -416,24 +457,14 @@ impl Tour {
         Ok(())
     }
 
-    /// SIGTERM to the dev cluster, which stops every unit it started.
+    /// SIGTERM to the agents; the units of a dev cluster stop with it, an
+    /// etcd cluster's machines are powered off.
     fn stop(&mut self) {
-        let Some(mut agent) = self.agent.take() else {
+        let Some(mut machines) = self.machines.take() else {
             return;
         };
-        say("Stopping the dev cluster and its units.");
-        if let Ok(pid) = i32::try_from(agent.id()) {
-            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
-        }
-        let start = Instant::now();
-        while start.elapsed() < STEP_LIMIT {
-            if let Ok(Some(_)) = agent.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = agent.kill();
-        let _ = agent.wait();
+        say("Stopping the cluster and its units.");
+        machines.stop(&self.rt);
     }
 }
 
