@@ -430,3 +430,66 @@ fn a_config_file_with_an_unknown_key_is_refused() {
     assert!(!open.status.success());
     assert!(text(&open).contains("--api-token"), "{}", text(&open));
 }
+
+/// The seed's own registration (`etcdctl set`/`rm` lines) as `flotta kv`
+/// lines in a unit, against the embedded default.
+#[test]
+fn the_seeds_raw_key_lines_work_on_a_dev_cluster() {
+    let state = tempfile::tempdir().expect("state dir");
+    let api = format!("127.0.0.1:{}", free_port());
+    let endpoint = format!("http://{api}");
+    let _agent = DevAgent(
+        flotta()
+            .args(["agent", "--dev", "--machines", "2", "--registry", "memory"])
+            .args(["--api-listen", &api, "--state-dir"])
+            .arg(state.path())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("flotta agent --dev"),
+    );
+    eventually("the API", LIMIT, || {
+        http(&api, "GET", "/v1/revision", None).is_some_and(|(s, _)| s == 200)
+    });
+    let exe = env!("CARGO_BIN_EXE_flotta");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/seed/units/local-kv/sample.application@.service"
+    ))
+    .expect("seed unit")
+    .replace("=flotta ", &format!("={exe} "))
+    .replace(
+        "[Service]\n",
+        &format!("[Service]\nEnvironment=FLOTTA_ENDPOINT={endpoint}\n"),
+    );
+    let units = tempfile::tempdir().expect("units dir");
+    let template = units.path().join("sample.application@.service");
+    std::fs::write(&template, text).expect("write");
+    let port = free_port();
+    let unit = format!("sample.application.1@{port}.service");
+    cli(&endpoint, &["submit", template.to_str().expect("path")]);
+    let local = units.path().join(&unit).display().to_string();
+    cli(&endpoint, &["start", &local, "--block-attempts", "120"]);
+    let key = "/applications/sample/sample.application.1";
+    let mut value = String::new();
+    eventually("ExecStartPost= to set the key", LIMIT, || {
+        let out = flotta()
+            .args(["kv", "get", key, "--endpoint", &endpoint])
+            .output()
+            .expect("flotta kv get");
+        value = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        out.status.success()
+    });
+    assert!(
+        value.starts_with("127.0.0.") && value.ends_with(&format!(":{port}")),
+        "{value}"
+    );
+    cli(&endpoint, &["stop", &unit, "--block-attempts", "120"]);
+    eventually("ExecStopPost= to remove the key", LIMIT, || {
+        !flotta()
+            .args(["kv", "get", key, "--endpoint", &endpoint])
+            .output()
+            .expect("flotta kv get")
+            .status
+            .success()
+    });
+}

@@ -28,6 +28,9 @@ use machines::{Launch, Machines};
 const TEMPLATE: &str =
     include_str!("../../../../../examples/seed/units/local/sample.application@.service");
 const TEMPLATE_NAME: &str = "sample.application@.service";
+/// The balancer unit: the built-in proxy on machine 1.
+const BALANCER: &str =
+    include_str!("../../../../../examples/seed/units/local/sample.balancer.service");
 const BALANCER_NAME: &str = "sample.balancer.service";
 /// How long any one step may take before the tour gives up.
 const STEP_LIMIT: Duration = Duration::from_secs(60);
@@ -270,16 +273,17 @@ impl Tour {
             "ExecStart=flotta-greeter",
             &format!("ExecStart={exe} greeter"),
         );
-        let balancer = format!(
-            "[Unit]\n\
-             Description=The load balancer in front of sample.application (the built-in proxy)\n\n\
-             [Service]\n\
-             ExecStart={exe} balance --listen {listen} --service sample --health-path /health --check-interval-ms 500 --endpoint http://{api}\n\n\
-             [X-Fleet]\n\
-             MachineMetadata=machine=1\n",
-            listen = self.balancer,
-            api = self.api,
-        );
+        // Machine 1 is 127.0.0.1; the port and API are the tour's.
+        let balancer = BALANCER
+            .replace("ExecStart=flotta ", &format!("ExecStart={exe} "))
+            .replace(":8000", &format!(":{}", self.balancer.port()))
+            .replace(
+                "--health-path /health",
+                &format!(
+                    "--health-path /health --check-interval-ms 500 --endpoint http://{}",
+                    self.api
+                ),
+            );
         for (name, text) in [(TEMPLATE_NAME, template), (BALANCER_NAME, balancer)] {
             let path = self.units.join(name);
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
