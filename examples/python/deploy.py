@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Roll out the seed's app to N instances, check them, then scale down.
 
+    python3 examples/python/deploy.py --instances 3 --balancer http://127.0.0.1:8000/sample
+        # against `flotta demo` or `flotta agent --dev` (the API at http://127.0.0.1:4949)
     python3 examples/python/deploy.py --etcd http://127.0.0.1:2379 --instances 3
     python3 examples/python/deploy.py --dev-cluster 3 --instances 3   # starts etcd + 3 agents
 
@@ -129,7 +131,9 @@ def deploy(
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--etcd", default=os.environ.get("FLOTTA_ETCD", "http://127.0.0.1:2379"), help="etcd client URL")
+    p.add_argument("--url", default=os.environ.get("FLOTTA_ENDPOINT", "http://127.0.0.1:4949"),
+                   help="the cluster's flotta API (default: a dev cluster's)")
+    p.add_argument("--etcd", default=os.environ.get("FLOTTA_ETCD"), help="etcd client URL (instead of --url)")
     p.add_argument("--dev-cluster", type=int, metavar="N", help="start etcd and N agents for the run (needs the flotta binary)")
     p.add_argument("--unit", type=Path, default=DEFAULT_UNIT, help="the template unit file")
     p.add_argument("--instances", type=int, default=3)
@@ -149,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         args.etcd = cluster.etcd_url
         print(f"dev cluster: etcd at {cluster.etcd_url}, {args.dev_cluster} agents", flush=True)
     try:
-        client = Client(etcd=[args.etcd], timeout=10)
+        client = Client(etcd=[args.etcd], timeout=10) if args.etcd else Client(url=args.url, timeout=10)
         deploy(client, unit_path=args.unit, instances=args.instances, port=args.port,
                keep=args.keep, balancer=args.balancer, timeout=args.timeout)
     except (flotta.FlottaError, AssertionError) as e:

@@ -121,3 +121,37 @@ class DevCluster:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+
+class EmbeddedCluster:
+    """``flotta agent --dev``: ``machines`` machines in one process, the API at
+    ``url``; stop() ends it, and a dev cluster stops its units itself."""
+
+    def __init__(self, flotta_bin: Path, machines: int = 3) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="flotta-py-dev-"))
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.log = open(self.dir / "agent.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(flotta_bin), "agent", "--dev", "--machines", str(machines), "--registry", "memory",
+             "--state-dir", str(self.dir / "cluster"), "--api-listen", self.url.removeprefix("http://"),
+             "--lease-ttl-secs", "3", "--reschedule-grace-secs", "2"],
+            stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
+        wait_for("the dev cluster's API", self._up, 30)
+
+    def _up(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"flotta agent --dev exited; see {self.dir / 'agent.log'}")
+        host, port = self.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+
+    def stop(self) -> None:
+        """SIGTERM: the dev cluster stops every unit it started, then exits."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()

@@ -8,12 +8,12 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use flotta_registry::kv::{EventKind, EventStream, KeyValue, Page};
+use flotta_api::ClusterBackend as Backend;
+use flotta_api::remote::{Remote, RemoteOptions};
+use flotta_registry::kv::EventKind;
 use flotta_registry::model::{Machine, TargetState, Unit};
 use flotta_registry::{
-    Change, Condition, EtcdBackend, EtcdOptions, KvBackend, LeaseId, MemoryBackend, Registry,
-    RegistryError,
+    Change, EtcdBackend, EtcdOptions, KvBackend, MemoryBackend, Registry, RegistryError,
 };
 use flotta_scheduler::UnitSpec;
 use flotta_unit_spec::UnitKind;
@@ -23,64 +23,6 @@ use tokio::sync::mpsc;
 
 use crate::unit::parse_name;
 use crate::{attr, error, guarded};
-
-/// The backends a client can talk to.
-#[derive(Clone)]
-enum Backend {
-    Memory(MemoryBackend),
-    Etcd(Box<EtcdBackend>),
-}
-
-macro_rules! each_backend {
-    ($self:ident, $b:ident => $e:expr) => {
-        match $self {
-            Backend::Memory($b) => $e,
-            Backend::Etcd($b) => $e,
-        }
-    };
-}
-
-#[async_trait]
-impl KvBackend for Backend {
-    async fn get(&self, key: &str) -> flotta_registry::Result<Option<KeyValue>> {
-        each_backend!(self, b => b.get(key).await)
-    }
-    async fn range(
-        &self,
-        prefix: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> flotta_registry::Result<Page> {
-        each_backend!(self, b => b.range(prefix, after, limit).await)
-    }
-    async fn put(
-        &self,
-        key: &str,
-        value: &str,
-        lease: Option<LeaseId>,
-        condition: Condition,
-    ) -> flotta_registry::Result<u64> {
-        each_backend!(self, b => b.put(key, value, lease, condition).await)
-    }
-    async fn delete(&self, key: &str, condition: Condition) -> flotta_registry::Result<bool> {
-        each_backend!(self, b => b.delete(key, condition).await)
-    }
-    async fn grant(&self, ttl: Duration) -> flotta_registry::Result<LeaseId> {
-        each_backend!(self, b => b.grant(ttl).await)
-    }
-    async fn keep_alive(&self, lease: LeaseId) -> flotta_registry::Result<Duration> {
-        each_backend!(self, b => b.keep_alive(lease).await)
-    }
-    async fn revoke(&self, lease: LeaseId) -> flotta_registry::Result<()> {
-        each_backend!(self, b => b.revoke(lease).await)
-    }
-    async fn watch(&self, prefix: &str, from: u64) -> flotta_registry::Result<EventStream> {
-        each_backend!(self, b => b.watch(prefix, from).await)
-    }
-    async fn revision(&self) -> flotta_registry::Result<u64> {
-        each_backend!(self, b => b.revision().await)
-    }
-}
 
 /// The runtime every client shares (two workers: the calls are I/O).
 fn runtime(py: Python<'_>) -> PyResult<&'static tokio::runtime::Runtime> {
@@ -192,13 +134,17 @@ fn not_found(name: &str) -> Failure {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (etcd=None, memory=false, prefix=None, timeout=5.0))]
+    #[pyo3(signature = (etcd=None, memory=false, prefix=None, timeout=5.0, url=None, token=None, ca_file=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         etcd: Option<Vec<String>>,
         memory: bool,
         prefix: Option<String>,
         timeout: f64,
+        url: Option<String>,
+        token: Option<String>,
+        ca_file: Option<String>,
     ) -> PyResult<Self> {
         if !(timeout.is_finite() && timeout > 0.0) {
             return Err(error(
@@ -209,8 +155,16 @@ impl NativeClient {
             ));
         }
         let timeout = Duration::from_secs_f64(timeout);
-        let backend = match (etcd, memory) {
-            (Some(endpoints), false) => {
+        if url.is_none() && (token.is_some() || ca_file.is_some()) {
+            return Err(error(
+                py,
+                "InvalidRequest",
+                "token= and ca_file= go with url=",
+                &[],
+            ));
+        }
+        let backend = match (etcd, memory, url) {
+            (Some(endpoints), false, None) => {
                 if endpoints.is_empty() {
                     return Err(error(
                         py,
@@ -242,12 +196,40 @@ impl NativeClient {
                 })?;
                 Backend::Etcd(Box::new(backend))
             }
-            (None, true) => Backend::Memory(MemoryBackend::default()),
+            (None, true, None) => Backend::Memory(MemoryBackend::default()),
+            (None, false, Some(url)) => {
+                let mut options = RemoteOptions::new(&url);
+                options.token = token;
+                options.ca_file = ca_file.map(Into::into);
+                options.timeout = timeout;
+                let remote = Remote::new(options)
+                    .map_err(|e| error(py, "InvalidRequest", format!("url={url:?}: {e}"), &[]))?;
+                // One cheap call, so an absent server is one clear error here.
+                let rt = runtime(py)?;
+                let answered = py.detach(|| {
+                    rt.block_on(async {
+                        match tokio::time::timeout(timeout, remote.revision()).await {
+                            Ok(r) => r.map_err(Failure::from),
+                            Err(_) => Err(Failure::Timeout(timeout)),
+                        }
+                    })
+                });
+                answered.map_err(|f| match f {
+                    Failure::Registry(e) => error(
+                        py,
+                        "ClusterUnavailable",
+                        format!("no flotta API at {url}: {e}"),
+                        &[],
+                    ),
+                    other => raise(py, &format!("connecting to {url}"), other),
+                })?;
+                Backend::Remote(remote)
+            }
             _ => {
                 return Err(error(
                     py,
                     "InvalidRequest",
-                    "give exactly one of etcd=[...] or memory=True",
+                    "give exactly one of url=..., etcd=[...] or memory=True",
                     &[],
                 ));
             }

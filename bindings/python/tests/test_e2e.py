@@ -13,7 +13,7 @@ import flotta
 from flotta import Client
 from flotta.unit import UnitFile
 
-from devcluster import DevCluster, free_port, wait_for
+from devcluster import DevCluster, EmbeddedCluster, free_port, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -81,5 +81,58 @@ def test_deploy_example(cluster: DevCluster) -> None:
     port = free_port()
     deploy.deploy(client, unit_path=deploy.DEFAULT_UNIT, instances=3, port=port, keep=1,
                   balancer=None, timeout=60, log=False)
+    left = [u.name for u in client.units() if u.name.endswith(f"@{port}.service")]
+    assert left == [f"sample.application.1@{port}.service"]
+
+
+@pytest.fixture(scope="module")
+def embedded(flotta_bin: Path) -> Iterator[EmbeddedCluster]:
+    os.environ["PATH"] = f"{flotta_bin.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    c = EmbeddedCluster(flotta_bin, machines=3)
+    try:
+        yield c
+    finally:
+        c.stop()
+
+
+def test_dev_cluster_over_the_api(embedded: EmbeddedCluster, flotta_bin: Path) -> None:
+    """Client(url=...) against `flotta agent --dev`, the deploy example with
+    its balancer check against a real `flotta balance` following the API."""
+    import subprocess
+
+    import deploy
+
+    client = Client(url=embedded.url, timeout=5)
+    machines = wait_for("3 machines", lambda: len(client.machines()) == 3 and client.machines(), 30)
+    assert sorted(m.public_ip for m in machines) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+
+    # A watch over the API's server-sent events.
+    with client.watch("units", timeout=10) as watch:
+        client.submit(deploy.with_absolute_commands(UnitFile.read(deploy.DEFAULT_UNIT)), "sample.application@.service")
+        event = next(watch)
+        assert event.kind == "put" and event.value["name"] == "sample.application@.service"
+
+    # Bad input is refused with the documented exception; nothing changes.
+    before = client.units()
+    with pytest.raises(flotta.UnitNotFound):
+        client.start("missing.service")
+    assert client.units() == before
+    with pytest.raises(flotta.InvalidRequest):
+        Client(url=embedded.url, token="t", etcd="http://127.0.0.1:1")
+    with pytest.raises(flotta.ClusterUnavailable):
+        Client(url=f"http://127.0.0.1:{free_port()}", timeout=2)
+
+    listen = f"127.0.0.1:{free_port()}"
+    balancer = subprocess.Popen(
+        [str(flotta_bin), "balance", "--listen", listen, "--service", "sample", "--health-path", "/health",
+         "--check-interval-ms", "300", "--endpoint", embedded.url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        port = free_port()
+        deploy.deploy(client, unit_path=deploy.DEFAULT_UNIT, instances=3, port=port, keep=1,
+                      balancer=f"http://{listen}/sample", timeout=60, log=False)
+    finally:
+        balancer.terminate()
+        balancer.wait(timeout=10)
     left = [u.name for u in client.units() if u.name.endswith(f"@{port}.service")]
     assert left == [f"sample.application.1@{port}.service"]

@@ -87,6 +87,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod backend;
 mod cluster;
 mod fleet;
 mod page;
@@ -104,6 +105,7 @@ use axum::Router;
 use flotta_registry::Registry;
 use flotta_registry::kv::KvBackend;
 
+pub use backend::ClusterBackend;
 pub use cluster::{Endpoints, Why};
 pub use fleet::MAX_BODY;
 pub use serve::{

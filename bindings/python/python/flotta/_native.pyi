@@ -155,6 +155,9 @@ class NativeClient:
         memory: bool = False,
         prefix: str | None = None,
         timeout: float = 5.0,
+        url: str | None = None,
+        token: str | None = None,
+        ca_file: str | None = None,
     ) -> None: ...
     def submit(self, name: str, text: str) -> str: ...
     def set_target(self, names: list[str], target: str) -> None: ...

@@ -215,24 +215,42 @@ def _names(units: Iterable[NameLike]) -> list[str]:
 class Client:
     """A connection to a flotta cluster.
 
-    Exactly one of ``etcd`` (client URLs) or ``memory=True`` selects the
-    backend. ``prefix`` is the registry's key prefix (the agents' default if
-    unset). Raises :class:`flotta.ClusterUnavailable` when etcd cannot be
+    Exactly one backend:
+
+    - ``url``: a flotta API — ``flotta agent --dev`` (``http://127.0.0.1:4949``)
+      or an agent's ``--api-listen``; ``https://`` with ``ca_file`` (the CA's
+      PEM), ``unix:/path`` for a socket; ``token`` for ``--api-token``;
+    - ``etcd``: etcd client URLs, talking to the store directly;
+    - ``memory=True``: an in-process store (tests, dry runs).
+
+    ``prefix`` is the registry's key prefix (the agents' default if unset).
+    Raises :class:`flotta.ClusterUnavailable` when the cluster cannot be
     reached within ``timeout`` seconds.
     """
 
     def __init__(
         self,
         *,
+        url: str | None = None,
         etcd: Sequence[str] | str | None = None,
         memory: bool = False,
         prefix: str | None = None,
         timeout: float = 5.0,
+        token: str | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if isinstance(etcd, str):
             etcd = [etcd]
         self.timeout = timeout
-        self._native = _native.NativeClient(None if etcd is None else list(etcd), memory, prefix, timeout)
+        self._native = _native.NativeClient(
+            None if etcd is None else list(etcd),
+            memory,
+            prefix,
+            timeout,
+            url,
+            token,
+            None if ca_file is None else os.fspath(ca_file),
+        )
 
     # ---- units ----
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use flotta_api::ClusterBackend;
 use flotta_balancer::apply::Applier;
 use flotta_balancer::config::Config;
 use flotta_balancer::daemon::{Mode, keep_applied, keep_proxied};
@@ -16,7 +17,6 @@ use flotta_balancer::source::Selector;
 use flotta_balancer::template::Renderer;
 use flotta_registry::Registry;
 
-use crate::cmd::backend::ClusterBackend;
 use crate::cmd::control::{Cluster, connect, runtime};
 
 /// Backend choice of the built-in proxy.

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use flotta_api::ClusterBackend;
 use flotta_api::remote::{Remote, RemoteOptions};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Machine, TargetState, Unit, UnitState};
@@ -19,7 +20,6 @@ use flotta_unit_spec::name::{UnitKind, UnitName};
 use flotta_unit_spec::syntax::UnitFile;
 use serde_json::{Value, json};
 
-use crate::cmd::backend::ClusterBackend;
 use crate::output::print_json;
 
 /// Where the cluster is, and fleetctl's connection flags.

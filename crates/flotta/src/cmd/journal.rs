@@ -79,7 +79,7 @@ fn remote(args: &JournalArgs, since_us: Option<u64>) -> anyhow::Result<ExitCode>
     use futures::StreamExt;
     crate::cmd::control::runtime()?.block_on(async {
         let registry = crate::cmd::control::connect(&args.cluster).await?;
-        let crate::cmd::backend::ClusterBackend::Remote(api) = registry.backend() else {
+        let flotta_api::ClusterBackend::Remote(api) = registry.backend() else {
             bail!(
                 "{} has no journal under {} and --etcd has no journals: ask the API \
                  of the unit's machine (--endpoint URL)",

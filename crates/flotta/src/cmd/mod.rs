@@ -2,7 +2,6 @@
 
 pub mod agent;
 pub mod agent_config;
-pub mod backend;
 pub mod balance;
 pub mod control;
 pub mod demo;
