@@ -32,6 +32,12 @@ const TEMPLATE_NAME: &str = "sample.application@.service";
 const BALANCER: &str =
     include_str!("../../../../../examples/seed/units/local/sample.balancer.service");
 const BALANCER_NAME: &str = "sample.balancer.service";
+/// The Apache balancer unit and the `flotta balance --config` file it runs.
+const APACHE: &str =
+    include_str!("../../../../../examples/seed/units/local/sample.balancer.apache.service");
+const APACHE_NAME: &str = "sample.balancer.apache.service";
+const APACHE_TOML: &str = include_str!("../../../../../examples/seed/balancer/apache.toml");
+const APACHE_BIN: &str = "/usr/sbin/apache2";
 /// How long any one step may take before the tour gives up.
 const STEP_LIMIT: Duration = Duration::from_secs(60);
 
@@ -58,10 +64,25 @@ pub struct DemoArgs {
     /// local etcd cluster of as many members (needs the `etcd` binary).
     #[arg(long)]
     etcd: bool,
+    /// The balancer: Apache `mod_proxy_balancer` kept current by `flotta
+    /// balance --config` (when apache2 is installed), or the built-in proxy.
+    #[arg(long, value_enum, default_value = "auto")]
+    balancer: BalancerChoice,
     /// After the tour, the failure drill under load: lose a machine, stop an
     /// etcd member (with --etcd), destroy an instance; prints the figures.
     #[arg(long)]
     drill: bool,
+}
+
+/// Which balancer the tour starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BalancerChoice {
+    /// Apache when `/usr/sbin/apache2` exists, else the built-in proxy.
+    Auto,
+    /// flotta's built-in proxy.
+    Builtin,
+    /// Apache `mod_proxy_balancer`.
+    Apache,
 }
 
 /// Runs the tour, then keeps the cluster up until Ctrl-C (or `--exit`).
@@ -88,7 +109,13 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         Some(p) => SocketAddr::from(([127, 0, 0, 1], p)),
         None => free_or_any("127.0.0.1:8000")?,
     };
+    let apache = match args.balancer {
+        BalancerChoice::Builtin => false,
+        BalancerChoice::Apache => true,
+        BalancerChoice::Auto => std::path::Path::new(APACHE_BIN).exists(),
+    };
     let mut tour = Tour::new(exe, state.clone(), api, balancer)?;
+    tour.apache = apache;
     let result = tour.run(args);
     tour.stop();
     if temporary {
@@ -112,6 +139,8 @@ struct Tour {
     api: SocketAddr,
     balancer: SocketAddr,
     machines: Option<Machines>,
+    /// Apache in front (else the built-in proxy).
+    apache: bool,
     /// Set by Ctrl-C or SIGTERM (the handlers live as long as the tour).
     interrupted: Arc<AtomicBool>,
     /// Runs the signal handlers, and the odd async call.
@@ -150,6 +179,7 @@ impl Tour {
             api,
             balancer,
             machines: None,
+            apache: false,
             interrupted,
             rt: signals,
         })
@@ -190,11 +220,21 @@ impl Tour {
         self.wait_endpoints(4)?;
         self.print_endpoints()?;
 
-        say(&format!(
-            "Start the balancer, pinned to machine 1 by MachineMetadata=machine=1: the built-in\nproxy on {}, following the service's endpoints (confd + Apache in the seed).",
-            self.balancer
-        ));
-        self.flotta(&["start", BALANCER_NAME])?;
+        if self.apache {
+            say(&format!(
+                "Start the balancer, pinned to machine 1 by MachineMetadata=machine=1: Apache\n\
+                 mod_proxy_balancer on {}, its config rendered from the service's endpoints,\n\
+                 checked and gracefully reloaded by `flotta balance --config` (confd's job in the seed).",
+                self.balancer
+            ));
+        } else {
+            say(&format!(
+                "Start the balancer, pinned to machine 1 by MachineMetadata=machine=1: the built-in\n\
+                 proxy on {}, following the service's endpoints (confd + Apache in the seed).",
+                self.balancer
+            ));
+        }
+        self.flotta(&["start", self.balancer_unit()])?;
         self.wait_answer(|_| true)?;
         self.balanced(8)?;
 
@@ -267,24 +307,52 @@ impl Tour {
         Ok(())
     }
 
+    fn balancer_unit(&self) -> &'static str {
+        if self.apache {
+            APACHE_NAME
+        } else {
+            BALANCER_NAME
+        }
+    }
+
+    /// Apache's runtime directory (config, pid file, logs).
+    fn apache_dir(&self) -> PathBuf {
+        self.state.join("apache")
+    }
+
     fn write_units(&self) -> anyhow::Result<()> {
         let exe = self.exe.display();
         let template = TEMPLATE.replace(
             "ExecStart=flotta-greeter",
             &format!("ExecStart={exe} greeter"),
         );
-        // Machine 1 is 127.0.0.1; the port and API are the tour's.
-        let balancer = BALANCER
-            .replace("ExecStart=flotta ", &format!("ExecStart={exe} "))
-            .replace(":8000", &format!(":{}", self.balancer.port()))
-            .replace(
-                "--health-path /health",
-                &format!(
-                    "--health-path /health --check-interval-ms 500 --endpoint http://{}",
-                    self.api
-                ),
-            );
-        for (name, text) in [(TEMPLATE_NAME, template), (BALANCER_NAME, balancer)] {
+        // Machine 1 is 127.0.0.1; the port, API and directories are the tour's.
+        let endpoint = format!("--endpoint http://{}", self.api);
+        let port = format!(":{}", self.balancer.port());
+        let balancer = if self.apache {
+            let apache = self.apache_dir().display().to_string();
+            let toml = self.units.join("apache.toml");
+            let config = APACHE_TOML
+                .replace("/tmp/flotta-seed-apache", &apache)
+                .replace(":8000", &port);
+            std::fs::write(&toml, config).with_context(|| format!("writing {}", toml.display()))?;
+            APACHE
+                .replace("/tmp/flotta-seed-apache", &apache)
+                .replace("ExecStart=flotta ", &format!("ExecStart={exe} "))
+                .replace(
+                    "/etc/flotta/seed-apache.toml",
+                    &format!("{} {endpoint}", toml.display()),
+                )
+        } else {
+            BALANCER
+                .replace("ExecStart=flotta ", &format!("ExecStart={exe} "))
+                .replace(":8000", &port)
+                .replace(
+                    "--health-path /health",
+                    &format!("--health-path /health --check-interval-ms 500 {endpoint}"),
+                )
+        };
+        for (name, text) in [(TEMPLATE_NAME, template), (self.balancer_unit(), balancer)] {
             let path = self.units.join(name);
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         }
@@ -469,6 +537,24 @@ impl Tour {
         };
         say("Stopping the cluster and its units.");
         machines.stop(&self.rt);
+        // Apache detaches from its unit: stop it by its config, and wait
+        // until its port is closed.
+        let conf = self.apache_dir().join("httpd.conf");
+        if self.apache && conf.exists() {
+            let _ = Command::new(APACHE_BIN)
+                .arg("-f")
+                .arg(&conf)
+                .args(["-k", "stop"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            let start = Instant::now();
+            while TcpStream::connect_timeout(&self.balancer, Duration::from_millis(200)).is_ok()
+                && start.elapsed() < STEP_LIMIT
+            {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
     }
 }
 
