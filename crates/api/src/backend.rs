@@ -29,6 +29,12 @@ pub enum ClusterBackend {
     Memory(MemoryBackend),
 }
 
+impl From<EtcdBackend> for ClusterBackend {
+    fn from(b: EtcdBackend) -> Self {
+        ClusterBackend::Etcd(Box::new(b))
+    }
+}
+
 macro_rules! each {
     ($self:ident, $b:ident => $e:expr) => {
         match $self {

@@ -386,3 +386,51 @@ fn the_seed_sequence_on_three_agents_and_etcd() {
             .status();
     }
 }
+
+/// The cluster commands' etcd flags: TLS with a CA file and a key prefix
+/// of their own, which keeps one cluster's units apart from another's.
+#[test]
+fn commands_reach_etcd_over_tls_under_a_prefix() {
+    let (etcd, ca) = EtcdServer::start_tls().expect("etcd with TLS");
+    let url = etcd.client_url();
+    let ca = ca.display().to_string();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_flotta"))
+            .args(args)
+            .args(["--etcd", &url, "--etcd-cacert", &ca])
+            .env_remove("FLOTTA_ETCD_PREFIX")
+            .output()
+            .expect("flotta")
+    };
+    let units = tempfile::tempdir().expect("units");
+    let file = units.path().join("hello.service");
+    std::fs::write(&file, "[Service]\nExecStart=/bin/true\n").expect("write");
+    let out = run(&[
+        "submit",
+        file.to_str().expect("path"),
+        "--etcd-prefix",
+        "/team-a/",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mine = run(&[
+        "list-unit-files",
+        "--no-legend",
+        "--etcd-prefix",
+        "/team-a/",
+    ]);
+    assert!(text(&mine).contains("hello.service"), "{}", text(&mine));
+    let default = run(&["list-unit-files", "--no-legend"]);
+    assert!(default.status.success(), "{}", text(&default));
+    assert!(
+        !text(&default).contains("hello.service"),
+        "{}",
+        text(&default)
+    );
+    // Without the CA, https fails with an error that names etcd.
+    let out = Command::new(env!("CARGO_BIN_EXE_flotta"))
+        .args(["list-units", "--etcd", &url])
+        .output()
+        .expect("flotta");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("etcd"), "{}", text(&out));
+}

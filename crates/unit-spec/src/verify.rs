@@ -91,7 +91,6 @@ const TOLERATED: &[&str] = &[
     "Requisite",
     "ConditionPathExists",
     "AssertPathExists",
-    "RemainAfterExit",
     "PIDFile",
     "NotifyAccess",
     "Slice",

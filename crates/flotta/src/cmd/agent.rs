@@ -13,9 +13,7 @@ use flotta_agent::dev::{DevCluster, DevOptions};
 use flotta_agent::machine::{MachineIdentity, machine_id};
 use flotta_api::{ApiListener, ApiOptions, Listen};
 use flotta_registry::kv::KvBackend;
-use flotta_registry::{
-    EtcdBackend, EtcdOptions, MemoryBackend, MemoryOptions, Registry, SystemClock, TlsFiles,
-};
+use flotta_registry::{EtcdBackend, MemoryBackend, MemoryOptions, Registry, SystemClock};
 
 pub use super::agent_config::AgentArgs;
 use super::agent_config::{RegistrySetting, Settings};
@@ -46,23 +44,7 @@ pub fn run(args: &AgentArgs) -> anyhow::Result<ExitCode> {
                 serve(Registry::new(backend), &settings).await
             }
             RegistrySetting::Etcd(etcd) => {
-                let mut options = EtcdOptions::new(etcd.endpoints.clone());
-                options.user = etcd.user.clone();
-                options.tls = match (&etcd.cacert, &etcd.client) {
-                    (None, None) => None,
-                    (Some(ca), client) => Some(TlsFiles {
-                        ca: ca.clone(),
-                        client: client.clone(),
-                    }),
-                    (None, Some(_)) => bail!("--etcd-cert/--etcd-key need --etcd-cacert too"),
-                };
-                let backend = EtcdBackend::connect(&options).await.with_context(|| {
-                    format!("connecting to etcd at {}", etcd.endpoints.join(","))
-                })?;
-                let registry = match &etcd.prefix {
-                    Some(p) => Registry::with_prefix(backend, p),
-                    None => Registry::new(backend),
-                };
+                let registry: Registry<EtcdBackend> = etcd.connect().await?;
                 serve(registry, &settings).await
             }
         }

@@ -13,6 +13,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use flotta_agent::machine::parse_metadata;
 use flotta_api::{DEFAULT_ADDR, Listen, TlsFiles, check_exposure};
+use flotta_registry::kv::KvBackend;
+use flotta_registry::{EtcdBackend, EtcdOptions, Registry, TlsFiles as EtcdTls};
 use serde::Deserialize;
 
 /// Arguments of `flotta agent`.
@@ -37,7 +39,7 @@ pub struct AgentArgs {
     /// etcd client URLs, comma-separated.
     #[arg(long, env = "FLOTTA_ETCD", value_delimiter = ',', value_name = "URL")]
     pub etcd: Vec<String>,
-    /// Key prefix of the cluster in etcd (default `/flotta/`).
+    /// Key prefix of the cluster in etcd (default `/flotta/v1/`).
     #[arg(long, env = "FLOTTA_ETCD_PREFIX", value_name = "PREFIX")]
     pub etcd_prefix: Option<String>,
     /// CA certificate that signed etcd's (PEM); use https:// endpoints.
@@ -151,6 +153,63 @@ pub struct EtcdSetting {
     pub user: Option<(String, String)>,
 }
 
+impl EtcdSetting {
+    /// Checks the flags' values: cert and key together, `USER:PASSWORD`.
+    pub fn new(
+        endpoints: Vec<String>,
+        prefix: Option<String>,
+        cacert: Option<PathBuf>,
+        cert: Option<PathBuf>,
+        key: Option<PathBuf>,
+        user: Option<String>,
+    ) -> anyhow::Result<EtcdSetting> {
+        let client = match (cert, key) {
+            (Some(c), Some(k)) => Some((c, k)),
+            (None, None) => None,
+            _ => bail!("--etcd-cert and --etcd-key go together"),
+        };
+        let user = match user {
+            None => None,
+            Some(u) => match u.split_once(':') {
+                Some((name, pass)) if !name.is_empty() => Some((name.to_owned(), pass.to_owned())),
+                _ => bail!("--etcd-user: expected USER:PASSWORD"),
+            },
+        };
+        if client.is_some() && cacert.is_none() {
+            bail!("--etcd-cert/--etcd-key need --etcd-cacert too");
+        }
+        Ok(EtcdSetting {
+            endpoints,
+            prefix,
+            cacert,
+            client,
+            user,
+        })
+    }
+
+    /// The client options these settings describe.
+    pub fn options(&self) -> EtcdOptions {
+        let mut options = EtcdOptions::new(self.endpoints.clone());
+        options.user = self.user.clone();
+        options.tls = self.cacert.as_ref().map(|ca| EtcdTls {
+            ca: ca.clone(),
+            client: self.client.clone(),
+        });
+        options
+    }
+
+    /// Connects, with the prefix applied.
+    pub async fn connect<B: From<EtcdBackend> + KvBackend>(&self) -> anyhow::Result<Registry<B>> {
+        let backend = EtcdBackend::connect(&self.options())
+            .await
+            .with_context(|| format!("connecting to etcd at {}", self.endpoints.join(",")))?;
+        Ok(match &self.prefix {
+            Some(p) => Registry::with_prefix(B::from(backend), p),
+            None => Registry::new(B::from(backend)),
+        })
+    }
+}
+
 /// Every setting, resolved.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -248,31 +307,14 @@ impl AgentArgs {
                     "--registry {r:?}: expected memory or memory:PATH (etcd is given with --etcd URL)"
                 ),
             },
-            (None, false) => {
-                let cert = self.etcd_cert.clone().or(file.etcd_cert);
-                let key = self.etcd_key.clone().or(file.etcd_key);
-                let client = match (cert, key) {
-                    (Some(c), Some(k)) => Some((c, k)),
-                    (None, None) => None,
-                    _ => bail!("--etcd-cert and --etcd-key go together"),
-                };
-                let user = match self.etcd_user.clone().or(file.etcd_user) {
-                    None => None,
-                    Some(u) => match u.split_once(':') {
-                        Some((name, pass)) if !name.is_empty() => {
-                            Some((name.to_owned(), pass.to_owned()))
-                        }
-                        _ => bail!("--etcd-user: expected USER:PASSWORD"),
-                    },
-                };
-                RegistrySetting::Etcd(EtcdSetting {
-                    endpoints: etcd,
-                    prefix: self.etcd_prefix.clone().or(file.etcd_prefix),
-                    cacert: self.etcd_cacert.clone().or(file.etcd_cacert),
-                    client,
-                    user,
-                })
-            }
+            (None, false) => RegistrySetting::Etcd(EtcdSetting::new(
+                etcd,
+                self.etcd_prefix.clone().or(file.etcd_prefix),
+                self.etcd_cacert.clone().or(file.etcd_cacert),
+                self.etcd_cert.clone().or(file.etcd_cert),
+                self.etcd_key.clone().or(file.etcd_key),
+                self.etcd_user.clone().or(file.etcd_user),
+            )?),
             (None, true) if dev => RegistrySetting::Memory(Some(state_dir.join("registry.log"))),
             (None, true) => bail!(
                 "flotta agent needs the registry: pass --etcd http://HOST:2379 (or set FLOTTA_ETCD), \

@@ -13,13 +13,14 @@ use flotta_api::ClusterBackend;
 use flotta_api::remote::{Remote, RemoteOptions};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Machine, TargetState, Unit, UnitState};
-use flotta_registry::{EtcdBackend, EtcdOptions, Registry, RegistryError};
+use flotta_registry::{Registry, RegistryError};
 use flotta_scheduler::UnitSpec;
 use flotta_unit_spec::glob::glob_match;
 use flotta_unit_spec::name::{UnitKind, UnitName};
 use flotta_unit_spec::syntax::UnitFile;
 use serde_json::{Value, json};
 
+use crate::cmd::agent_config::EtcdSetting;
 use crate::output::print_json;
 
 /// Where the cluster is, and fleetctl's connection flags.
@@ -48,6 +49,26 @@ pub struct Cluster {
     /// etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint).
     #[arg(long, env = "FLOTTA_ETCD", value_delimiter = ',', value_name = "URL")]
     etcd: Vec<String>,
+    /// With --etcd: the cluster's key prefix (default `/flotta/v1/`).
+    #[arg(long, env = "FLOTTA_ETCD_PREFIX", value_name = "PREFIX")]
+    etcd_prefix: Option<String>,
+    /// With --etcd: CA certificate that signed etcd's (PEM); https:// URLs.
+    #[arg(long, env = "FLOTTA_ETCD_CACERT", value_name = "FILE")]
+    etcd_cacert: Option<std::path::PathBuf>,
+    /// With --etcd: client certificate (PEM), with --etcd-key.
+    #[arg(long, env = "FLOTTA_ETCD_CERT", value_name = "FILE")]
+    etcd_cert: Option<std::path::PathBuf>,
+    /// With --etcd: client key (PEM), with --etcd-cert.
+    #[arg(long, env = "FLOTTA_ETCD_KEY", value_name = "FILE")]
+    etcd_key: Option<std::path::PathBuf>,
+    /// With --etcd: `USER:PASSWORD`.
+    #[arg(
+        long,
+        env = "FLOTTA_ETCD_USER",
+        value_name = "USER:PASS",
+        hide_env_values = true
+    )]
+    etcd_user: Option<String>,
     /// Accepted for fleetctl compatibility and ignored: flotta talks to the
     /// registry directly, not through SSH.
     #[arg(long, value_name = "HOST", hide_short_help = true)]
@@ -151,10 +172,21 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<ClusterBackend>> {
     if !cluster.etcd.is_empty() {
-        let backend = EtcdBackend::connect(&EtcdOptions::new(cluster.etcd.clone()))
-            .await
-            .with_context(|| format!("connecting to etcd at {}", cluster.etcd.join(",")))?;
-        return Ok(Registry::new(ClusterBackend::Etcd(Box::new(backend))));
+        let setting = EtcdSetting::new(
+            cluster.etcd.clone(),
+            cluster.etcd_prefix.clone(),
+            cluster.etcd_cacert.clone(),
+            cluster.etcd_cert.clone(),
+            cluster.etcd_key.clone(),
+            cluster.etcd_user.clone(),
+        )?;
+        let registry: Registry<ClusterBackend> = setting.connect().await?;
+        // One cheap call, so an unreachable etcd (or a TLS mismatch) is one
+        // clear error, not the first command's.
+        if let Err(e) = registry.backend().revision().await {
+            bail!("cannot reach etcd at {}: {e}", cluster.etcd.join(","));
+        }
+        return Ok(registry);
     }
     let mut options = RemoteOptions::new(&cluster.endpoint);
     options.token = cluster.token.clone();
@@ -186,8 +218,17 @@ pub fn run_units(
     runtime()?.block_on(async {
         let registry = connect(&args.cluster).await?;
         let wait = block.filter(|b| !b.no_block).map(|b| b.block_attempts);
-        act(&registry, verb, &args.units, wait).await
+        act(&registry, verb, &args.units, wait, false).await
     })
+}
+
+/// Progress lines: stdout, or stderr when stdout carries `--json`.
+fn say(quiet: bool, line: &str) {
+    if quiet {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
 }
 
 async fn act<B: KvBackend>(
@@ -195,6 +236,7 @@ async fn act<B: KvBackend>(
     verb: Verb,
     args: &[String],
     wait: Option<u32>,
+    quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     // Check everything first: a bad argument changes nothing.
     let mut names = Vec::new();
@@ -219,7 +261,7 @@ async fn act<B: KvBackend>(
         Verb::Destroy => {
             for name in &names {
                 if registry.delete_unit(name).await? {
-                    println!("Destroyed {name}");
+                    say(quiet, &format!("Destroyed {name}"));
                 }
             }
             return Ok(ExitCode::SUCCESS);
@@ -241,11 +283,11 @@ async fn act<B: KvBackend>(
     }
     let Some(attempts) = wait else {
         for name in &names {
-            println!("Triggered unit {name} {}", verb_word(verb));
+            say(quiet, &format!("Triggered unit {name} {}", verb_word(verb)));
         }
         return Ok(ExitCode::SUCCESS);
     };
-    wait_for(registry, &names, target, attempts).await
+    wait_for(registry, &names, target, attempts, quiet).await
 }
 
 fn verb_word(verb: Verb) -> &'static str {
@@ -389,6 +431,7 @@ async fn wait_for<B: KvBackend>(
     names: &[String],
     target: TargetState,
     attempts: u32,
+    quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut pending: Vec<&String> = names.iter().collect();
     let mut attempt = 0u32;
@@ -417,15 +460,20 @@ async fn wait_for<B: KvBackend>(
                         machine_label(&f.machine, &machines, false)
                     );
                 }
-                (TargetState::Inactive, ..) if mine.is_empty() => println!("Unit {name} inactive"),
-                (_, Some(s), _) => println!(
-                    "Unit {name} {} on {}",
-                    if target == TargetState::Launched {
-                        "launched"
-                    } else {
-                        "loaded"
-                    },
-                    machine_label(&s.machine, &machines, false)
+                (TargetState::Inactive, ..) if mine.is_empty() => {
+                    say(quiet, &format!("Unit {name} inactive"))
+                }
+                (_, Some(s), _) => say(
+                    quiet,
+                    &format!(
+                        "Unit {name} {} on {}",
+                        if target == TargetState::Launched {
+                            "launched"
+                        } else {
+                            "loaded"
+                        },
+                        machine_label(&s.machine, &machines, false)
+                    ),
                 ),
                 _ => still.push(name),
             }
@@ -866,7 +914,7 @@ pub fn run_scale(args: &ScaleArgs) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         } else {
             let wait = (!args.no_block).then_some(args.block_attempts);
-            act(&registry, Verb::Start, &wanted, wait).await?
+            act(&registry, Verb::Start, &wanted, wait, args.json).await?
         };
         for (_, unit) in &extra {
             if registry.delete_unit(unit).await? && !args.json {
