@@ -75,6 +75,8 @@ pub struct Agent<B> {
     engine: Option<Engine<B>>,
     /// The store revision the units were last reconciled at.
     reconciled: Option<u64>,
+    /// Every unit as the scheduler sees it (for `Global=`), parsed once per change.
+    specs: flotta_engine::SpecCache,
     /// Renews the lease on its own schedule, so a long round (thousands of
     /// units) never lets the machine expire.
     renewer: Option<tokio::task::JoinHandle<()>>,
@@ -127,6 +129,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             units: BTreeMap::new(),
             engine,
             reconciled: None,
+            specs: flotta_engine::SpecCache::default(),
             renewer: None,
         })
     }
@@ -237,6 +240,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .all_units()
             .await
             .map_err(AgentError::registry("listing units"))?;
+        self.specs.update(&units.items);
         let mine: std::collections::BTreeSet<&str> = assigned
             .items
             .iter()
@@ -252,10 +256,10 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             }
             if mine.contains(unit.name.as_str()) {
                 wanted.insert(unit.name.clone(), (unit.clone(), unit.target_state));
-            } else if let Ok(Some(spec)) = flotta_engine::scheduler_unit(unit)
+            } else if let Some(spec) = self.specs.get(&unit.name)
                 && spec.requirements.global
             {
-                globals.push((spec, unit));
+                globals.push((spec.clone(), unit));
             }
         }
         for unit in self.global_units(&wanted, globals) {
@@ -311,7 +315,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         machine.metadata = id.metadata.clone();
         let mut units: Vec<flotta_scheduler::UnitSpec> = wanted
             .values()
-            .filter_map(|(u, _)| flotta_engine::scheduler_unit(u).ok().flatten())
+            .filter_map(|(u, _)| self.specs.get(&u.name).cloned())
             .collect();
         let observed = flotta_scheduler::Observed {
             assignments: units

@@ -124,8 +124,8 @@ pub struct Engine<B> {
     /// The store revision of the last round that left nothing pending: an
     /// unchanged revision means nothing to do.
     settled: Option<u64>,
-    /// Parsed units by name, with the revision they were parsed at.
-    specs: BTreeMap<String, (u64, Option<UnitSpec>)>,
+    /// Parsed units, kept across rounds.
+    specs: SpecCache,
 }
 
 impl<B: KvBackend> Engine<B> {
@@ -138,7 +138,7 @@ impl<B: KvBackend> Engine<B> {
             seen: BTreeMap::new(),
             decided: None,
             settled: None,
-            specs: BTreeMap::new(),
+            specs: SpecCache::default(),
         }
     }
 
@@ -299,22 +299,13 @@ impl<B: KvBackend> Engine<B> {
             .all_units()
             .await
             .map_err(registry("listing units"))?;
-        let mut specs = BTreeMap::new();
-        for unit in all.items {
-            let spec = match self.specs.remove(&unit.name) {
-                Some((rev, spec)) if rev == unit.modified_revision => spec,
-                _ => scheduler_unit(&unit).unwrap_or_else(|why| {
-                    tracing::warn!(unit = %unit.name, "engine: not placing: {why}");
-                    None
-                }),
-            };
-            specs.insert(unit.name, (unit.modified_revision, spec));
+        for (unit, why) in self.specs.update(&all.items) {
+            tracing::warn!(unit = %unit, "engine: not placing: {why}");
         }
-        self.specs = specs;
-        Ok(self
-            .specs
-            .values()
-            .filter_map(|(_, spec)| spec.clone())
+        Ok(all
+            .items
+            .iter()
+            .filter_map(|u| self.specs.get(&u.name).cloned())
             .collect())
     }
 
@@ -421,6 +412,40 @@ pub fn scheduler_unit(unit: &Unit) -> Result<Option<UnitSpec>, String> {
         TargetState::Launched => flotta_scheduler::TargetState::Launched,
     };
     Ok(Some(spec))
+}
+
+/// Units as the scheduler sees them, kept across rounds: a unit is parsed
+/// again only when its stored revision moves, so a round over 10,000 units
+/// parses only what changed.
+#[derive(Debug, Default)]
+pub struct SpecCache {
+    specs: BTreeMap<String, (u64, Option<UnitSpec>)>,
+}
+
+impl SpecCache {
+    /// Brings the cache to `units` (forgetting the others); returns the
+    /// units newly found unreadable, with why.
+    pub fn update(&mut self, units: &[Unit]) -> Vec<(String, String)> {
+        let mut failed = Vec::new();
+        let mut specs = BTreeMap::new();
+        for unit in units {
+            let spec = match self.specs.remove(&unit.name) {
+                Some((rev, spec)) if rev == unit.modified_revision => spec,
+                _ => scheduler_unit(unit).unwrap_or_else(|why| {
+                    failed.push((unit.name.clone(), why));
+                    None
+                }),
+            };
+            specs.insert(unit.name.clone(), (unit.modified_revision, spec));
+        }
+        self.specs = specs;
+        failed
+    }
+
+    /// The scheduler's view of a unit (`None`: unknown, a template or unreadable).
+    pub fn get(&self, name: &str) -> Option<&UnitSpec> {
+        self.specs.get(name).and_then(|(_, spec)| spec.as_ref())
+    }
 }
 
 /// Units that want a machine, as the scheduler sees them; templates and
