@@ -77,6 +77,9 @@ pub struct Agent<B> {
     reconciled: Option<u64>,
     /// Every unit as the scheduler sees it (for `Global=`), parsed once per change.
     specs: flotta_engine::SpecCache,
+    /// No reconciliation before this: reading the cluster takes at most a
+    /// quarter of the time, so thousands of units do not flood the store.
+    paced_until: Option<Instant>,
     /// Renews the lease on its own schedule, so a long round (thousands of
     /// units) never lets the machine expire.
     renewer: Option<tokio::task::JoinHandle<()>>,
@@ -130,6 +133,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             engine,
             reconciled: None,
             specs: flotta_engine::SpecCache::default(),
+            paced_until: None,
             renewer: None,
         })
     }
@@ -187,14 +191,27 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         let registry = self.registry.clone();
         let every = self.options.lease_ttl / 3;
         self.renewer = Some(tokio::spawn(async move {
+            let mut wait = every;
             loop {
-                tokio::time::sleep(every).await;
+                tokio::time::sleep(wait).await;
                 // A lost lease is the round's to notice (it registers again);
-                // anything else (a slow store) is retried.
-                if let Err(flotta_registry::RegistryError::LeaseNotFound(_)) =
-                    registry.keep_alive(lease).await
-                {
-                    return;
+                // anything else (a slow store, a stalled stream) is retried
+                // soon, well inside the TTL.
+                wait = every;
+                match tokio::time::timeout(every, registry.keep_alive(lease)).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(flotta_registry::RegistryError::LeaseNotFound(_))) => return,
+                    Ok(Err(e)) => {
+                        tracing::warn!(lease, "renewing the machine lease: {e}; retrying");
+                        wait = every / 4;
+                    }
+                    Err(_) => {
+                        tracing::warn!(
+                            lease,
+                            "renewing the machine lease took over {every:?}; retrying"
+                        );
+                        wait = Duration::ZERO;
+                    }
                 }
             }
         }));
@@ -219,7 +236,8 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .revision()
             .await
             .map_err(AgentError::registry("reading the revision"))?;
-        if self.reconciled != Some(revision) {
+        if self.reconciled != Some(revision) && self.paced_until.is_none_or(|t| Instant::now() >= t)
+        {
             self.reconcile().await?;
             self.reconciled = Some(revision);
         }
@@ -230,6 +248,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     /// units it matches.
     async fn reconcile(&mut self) -> Result<(), AgentError> {
         let me = self.options.identity.id.clone();
+        let started = Instant::now();
         let assigned = self
             .registry
             .assignments()
@@ -240,6 +259,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .all_units()
             .await
             .map_err(AgentError::registry("listing units"))?;
+        self.paced_until = Some(Instant::now() + started.elapsed() * 3);
         self.specs.update(&units.items);
         let mine: std::collections::BTreeSet<&str> = assigned
             .items

@@ -126,6 +126,9 @@ pub struct Engine<B> {
     settled: Option<u64>,
     /// Parsed units, kept across rounds.
     specs: SpecCache,
+    /// No round before this: reading the cluster takes at most a quarter
+    /// of the time, so a busy store is not read to death.
+    paced_until: Option<Instant>,
 }
 
 impl<B: KvBackend> Engine<B> {
@@ -139,6 +142,7 @@ impl<B: KvBackend> Engine<B> {
             decided: None,
             settled: None,
             specs: SpecCache::default(),
+            paced_until: None,
         }
     }
 
@@ -168,6 +172,7 @@ impl<B: KvBackend> Engine<B> {
             self.seen.clear();
             self.decided = None;
             self.settled = None;
+            self.paced_until = None;
         }
         self.term = term;
         match term {
@@ -190,6 +195,13 @@ impl<B: KvBackend> Engine<B> {
             for (_, at) in self.seen.values_mut() {
                 *at = now;
             }
+            return Ok(Round {
+                leader: true,
+                term: Some(term),
+                ..Round::default()
+            });
+        }
+        if self.paced_until.is_some_and(|t| now < t) {
             return Ok(Round {
                 leader: true,
                 term: Some(term),
@@ -234,6 +246,7 @@ impl<B: KvBackend> Engine<B> {
             .into_iter()
             .map(|a| (a.unit.clone(), a))
             .collect();
+        self.paced_until = Some(Instant::now() + now.elapsed() * 3);
 
         let mut round = Round {
             leader: true,

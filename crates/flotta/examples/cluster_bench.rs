@@ -121,6 +121,7 @@ async fn wait_active<B: KvBackend>(registry: &Registry<B>, n: usize) -> anyhow::
     let start = Instant::now();
     let mut last = usize::MAX;
     loop {
+        let listed = Instant::now();
         let active = registry
             .unit_states()
             .await?
@@ -141,7 +142,8 @@ async fn wait_active<B: KvBackend>(registry: &Registry<B>, n: usize) -> anyhow::
         if start.elapsed() > limit {
             bail!("only {active} of {n} units active after {limit:?}");
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Polling is load too: at most a quarter of the time.
+        tokio::time::sleep(Duration::from_millis(500).max(listed.elapsed() * 3)).await;
     }
 }
 
@@ -178,11 +180,24 @@ async fn measure<B: KvBackend + Clone + 'static>(
     Ok(())
 }
 
+/// An agent process; its stderr goes to `FLOTTA_BENCH_LOGS/agent-N.log` when set.
 fn spawn_agent(bin: &Path, args: &[String]) -> anyhow::Result<Child> {
+    let stderr = match std::env::var_os("FLOTTA_BENCH_LOGS") {
+        Some(dir) => {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let path = Path::new(&dir).join(format!("agent-{n}.log"));
+            Stdio::from(
+                std::fs::File::create(&path)
+                    .with_context(|| format!("creating {}", path.display()))?,
+            )
+        }
+        None => Stdio::null(),
+    };
     Command::new(bin)
         .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .with_context(|| format!("starting {}", bin.display()))
 }

@@ -54,6 +54,9 @@ impl EtcdOptions {
 #[derive(Clone)]
 pub struct EtcdBackend {
     client: Client,
+    /// Lease renewals on a connection of their own: behind a multi-megabyte
+    /// range on a shared one, a keep-alive can wait past the lease's TTL.
+    leases: Client,
 }
 
 impl std::fmt::Debug for EtcdBackend {
@@ -180,10 +183,13 @@ impl EtcdBackend {
         if let Some(tls) = &options.tls {
             connect = connect.with_tls(tls_options(tls)?);
         }
-        let client = Client::connect(&options.endpoints, Some(connect))
+        let client = Client::connect(&options.endpoints, Some(connect.clone()))
             .await
             .map_err(backend_error)?;
-        Ok(EtcdBackend { client })
+        let leases = Client::connect(&options.endpoints, Some(connect))
+            .await
+            .map_err(backend_error)?;
+        Ok(EtcdBackend { client, leases })
     }
 
     async fn conflict(&self, key: &str, condition: Condition) -> RegistryError {
@@ -327,7 +333,7 @@ impl KvBackend for EtcdBackend {
     }
 
     async fn keep_alive(&self, lease: LeaseId) -> Result<Duration> {
-        let mut c = self.client.clone();
+        let mut c = self.leases.clone();
         let id = i64::try_from(lease).unwrap_or(0);
         let (mut keeper, mut stream) = c
             .lease_keep_alive(id)
