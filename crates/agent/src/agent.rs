@@ -121,6 +121,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         let engine = options.engine_grace.map(|grace| {
             let mut engine_options = EngineOptions::new(options.identity.id.clone());
             engine_options.grace = grace;
+            engine_options.paced = true;
             Engine::new(registry.clone(), engine_options)
         });
         Ok(Agent {

@@ -83,14 +83,20 @@ pub struct EngineOptions {
     pub id: String,
     /// How long a vanished machine keeps its units before they move.
     pub grace: Duration,
+    /// Pace rounds so reading the cluster takes at most a quarter of the
+    /// time: a tick too soon after the last round does nothing. For an
+    /// engine ticked in a loop (the agent's); off, every tick is a round.
+    pub paced: bool,
 }
 
 impl EngineOptions {
-    /// Options for the engine on machine `id`, with a 10 s grace period.
+    /// Options for the engine on machine `id`, with a 10 s grace period,
+    /// unpaced.
     pub fn new(id: impl Into<String>) -> Self {
         EngineOptions {
             id: id.into(),
             grace: Duration::from_secs(10),
+            paced: false,
         }
     }
 }
@@ -201,7 +207,7 @@ impl<B: KvBackend> Engine<B> {
                 ..Round::default()
             });
         }
-        if self.paced_until.is_some_and(|t| now < t) {
+        if self.options.paced && self.paced_until.is_some_and(|t| now < t) {
             return Ok(Round {
                 leader: true,
                 term: Some(term),
