@@ -301,6 +301,17 @@ pub type JournalStream = Pin<Box<dyn futures::Stream<Item = Result<JournalLine>>
 
 /// The typed `/v1` routes.
 impl Remote {
+    /// `POST path` with no body, for a route this client has no method for
+    /// (a dev cluster's `/v1/dev/...`, say): the status and the body as
+    /// sent, whatever the status.
+    ///
+    /// # Errors
+    /// The server cannot be reached or does not answer in time.
+    pub async fn post(&self, path: &str) -> Result<(u16, Vec<u8>)> {
+        let (status, body) = self.send(Method::POST, path, None).await?;
+        Ok((status.as_u16(), body.to_vec()))
+    }
+
     /// The endpoints registered for `service`.
     ///
     /// # Errors

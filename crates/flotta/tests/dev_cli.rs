@@ -493,3 +493,67 @@ fn the_seeds_raw_key_lines_work_on_a_dev_cluster() {
             .success()
     });
 }
+
+/// `flotta machine crash|restart` reach a dev cluster served over TLS behind
+/// a token, as the other commands do; without the token they are refused.
+#[test]
+fn machine_crash_goes_through_tls_and_the_token() {
+    let state = tempfile::tempdir().expect("state dir");
+    let certs = flotta_registry::testkit::TestCerts::create(state.path()).expect("openssl certs");
+    let api = format!("127.0.0.1:{}", free_port());
+    let endpoint = format!("https://{api}");
+    let _agent = DevAgent(
+        flotta()
+            .args(["agent", "--dev", "--machines", "2", "--registry", "memory"])
+            .args(["--api-listen", &api, "--api-token", "s3cret"])
+            .arg("--api-tls-cert")
+            .arg(&certs.cert)
+            .arg("--api-tls-key")
+            .arg(&certs.key)
+            .arg("--state-dir")
+            .arg(state.path().join("state"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("flotta agent --dev"),
+    );
+    let machine = |token: &str, action: &str, id: &str| {
+        flotta()
+            .args(["machine", action, id, "--json", "--endpoint", &endpoint])
+            .args(["--token", token, "--ca-file"])
+            .arg(&certs.ca)
+            .env_remove("FLOTTA_ETCD")
+            .output()
+            .expect("flotta")
+    };
+    let mut listed = String::new();
+    eventually("two machines over TLS", LIMIT, || {
+        let out = flotta()
+            .args([
+                "list-machines",
+                "--no-legend",
+                "--full",
+                "--endpoint",
+                &endpoint,
+            ])
+            .args(["--token", "s3cret", "--ca-file"])
+            .arg(&certs.ca)
+            .output()
+            .expect("flotta");
+        listed = String::from_utf8_lossy(&out.stdout).into_owned();
+        out.status.success() && listed.lines().count() == 2
+    });
+    let id = listed
+        .split_whitespace()
+        .next()
+        .expect("a machine id")
+        .to_owned();
+    let refused = machine("wrong", "crash", &id);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("401"), "{}", text(&refused));
+    let crashed = machine("s3cret", "crash", &id);
+    assert!(crashed.status.success(), "{}", text(&crashed));
+    let body: Value = serde_json::from_slice(&crashed.stdout).expect("JSON");
+    assert_eq!(body["machine"], id.as_str());
+    let restarted = machine("s3cret", "restart", &id);
+    assert!(restarted.status.success(), "{}", text(&restarted));
+}

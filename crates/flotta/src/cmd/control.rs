@@ -23,9 +23,9 @@ use serde_json::{Value, json};
 use crate::cmd::agent_config::EtcdSetting;
 use crate::output::print_json;
 
-/// Where the cluster is, and fleetctl's connection flags.
+/// The flotta API a command talks to.
 #[derive(Debug, Args)]
-pub struct Cluster {
+pub struct Api {
     /// The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with
     /// --ca-file) or `unix:/path` (`flotta agent --dev` serves 127.0.0.1:4949).
     #[arg(
@@ -34,7 +34,7 @@ pub struct Cluster {
         default_value = "http://127.0.0.1:4949",
         value_name = "URL"
     )]
-    endpoint: String,
+    pub endpoint: String,
     /// Bearer token for the API (its `--api-token`).
     #[arg(
         long,
@@ -46,6 +46,23 @@ pub struct Cluster {
     /// CA certificate (PEM) that signed an https:// endpoint's certificate.
     #[arg(long, env = "FLOTTA_CA_FILE", value_name = "FILE")]
     ca_file: Option<std::path::PathBuf>,
+}
+
+impl Api {
+    /// A client for the API (it connects on its first call).
+    pub fn remote(&self) -> anyhow::Result<Remote> {
+        let mut options = RemoteOptions::new(&self.endpoint);
+        options.token = self.token.clone();
+        options.ca_file = self.ca_file.clone();
+        Remote::new(options).with_context(|| format!("--endpoint {}", self.endpoint))
+    }
+}
+
+/// Where the cluster is, and fleetctl's connection flags.
+#[derive(Debug, Args)]
+pub struct Cluster {
+    #[command(flatten)]
+    api: Api,
     /// etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint).
     #[arg(long, env = "FLOTTA_ETCD", value_delimiter = ',', value_name = "URL")]
     etcd: Vec<String>,
@@ -188,11 +205,7 @@ pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<Cluste
         }
         return Ok(registry);
     }
-    let mut options = RemoteOptions::new(&cluster.endpoint);
-    options.token = cluster.token.clone();
-    options.ca_file = cluster.ca_file.clone();
-    let remote =
-        Remote::new(options).with_context(|| format!("--endpoint {}", cluster.endpoint))?;
+    let remote = cluster.api.remote()?;
     // One cheap call, so an absent API is one clear error, not the first
     // command's.
     if let Err(e) = remote.revision().await {
@@ -203,7 +216,7 @@ pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<Cluste
         bail!(
             "no flotta API at {}: start one with `flotta agent --dev --machines 3`, \
              or pass --endpoint URL or --etcd URL ({text})",
-            cluster.endpoint
+            cluster.api.endpoint
         );
     }
     Ok(Registry::new(ClusterBackend::Remote(remote)))

@@ -1,6 +1,6 @@
 //! The dev cluster's own API routes (`/v1/dev/...`), served next to the
-//! registry's API by `flotta agent --dev`, and the small client
-//! `flotta machine crash` uses to reach them.
+//! registry's API by `flotta agent --dev` (behind its token and TLS, like
+//! the rest); `flotta machine crash|restart` calls them.
 //!
 //! | path | method | does |
 //! |---|---|---|
@@ -8,12 +8,8 @@
 //! | `/v1/dev/machines/{id}/crash` | POST | power loss: agent aborted, units SIGKILLed, lease left to lapse |
 //! | `/v1/dev/machines/{id}/restart` | POST | boots a crashed machine again |
 
-// TODO(api-v1): mount through flotta_api::ApiOptions.extra and use
-// flotta_api::remote for the client once they exist.
-
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,7 +18,6 @@ use axum::routing::{get, post};
 use flotta_agent::dev::{DevCluster, DevError};
 use flotta_registry::kv::KvBackend;
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 type Cluster<B> = Arc<DevCluster<B>>;
 
@@ -100,60 +95,4 @@ async fn restart<B: KvBackend + Clone + Send + Sync + 'static>(
         Ok(()) => Json(json!({"machine": id})).into_response(),
         Err(e) => dev_error(&e),
     }
-}
-
-/// `POST path` on the API at `endpoint` (`http://HOST:PORT` or
-/// `unix:/path`); returns the status and the JSON body.
-pub async fn call(endpoint: &str, path: &str) -> anyhow::Result<(u16, Value)> {
-    let unreachable = || {
-        format!(
-            "no flotta API at {endpoint}: start one with `flotta agent --dev --machines 3` \
-             or pass --endpoint"
-        )
-    };
-    let request = |host: &str| {
-        format!(
-            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-    };
-    let raw = if let Some(sock) = endpoint.strip_prefix("unix:") {
-        let stream = tokio::net::UnixStream::connect(sock)
-            .await
-            .with_context(unreachable)?;
-        exchange(stream, &request("localhost")).await?
-    } else if let Some(rest) = endpoint.strip_prefix("http://") {
-        let authority = rest.trim_end_matches('/');
-        let stream = tokio::net::TcpStream::connect(authority)
-            .await
-            .with_context(unreachable)?;
-        exchange(stream, &request(authority)).await?
-    } else {
-        // TODO(api-v1): https:// through flotta_api::remote.
-        bail!("--endpoint {endpoint:?}: expected http://HOST:PORT or unix:/path");
-    };
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw.as_str(), ""));
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .with_context(|| format!("{endpoint} did not answer HTTP"))?;
-    let body = serde_json::from_str(body).unwrap_or(Value::Null);
-    Ok((status, body))
-}
-
-async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
-    request: &str,
-) -> anyhow::Result<String> {
-    let io = async {
-        stream.write_all(request.as_bytes()).await?;
-        let mut out = Vec::new();
-        stream.read_to_end(&mut out).await?;
-        std::io::Result::Ok(out)
-    };
-    let out = tokio::time::timeout(std::time::Duration::from_secs(30), io)
-        .await
-        .context("the API did not answer within 30 s")?
-        .context("talking to the API")?;
-    Ok(String::from_utf8_lossy(&out).into_owned())
 }

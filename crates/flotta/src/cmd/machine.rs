@@ -7,8 +7,7 @@ use anyhow::bail;
 use clap::{Args, Subcommand};
 use flotta_registry::model::Drain;
 
-use crate::cmd::control::{Cluster, connect, runtime};
-use crate::cmd::dev_api;
+use crate::cmd::control::{Api, Cluster, connect, runtime};
 use crate::output::print_json;
 
 /// `flotta machine` subcommands.
@@ -31,14 +30,8 @@ pub enum MachineCommand {
 pub struct DevMachineArgs {
     /// Machine ID, or a prefix of one (as `list-machines` shows).
     machine: String,
-    /// The dev cluster's API: `http://HOST:PORT` or `unix:/path`.
-    #[arg(
-        long,
-        env = "FLOTTA_ENDPOINT",
-        default_value = "http://127.0.0.1:4949",
-        value_name = "URL"
-    )]
-    endpoint: String,
+    #[command(flatten)]
+    api: Api,
     /// Print the API's answer as JSON.
     #[arg(long)]
     json: bool,
@@ -48,14 +41,21 @@ impl DevMachineArgs {
     fn run(&self, action: &str) -> anyhow::Result<ExitCode> {
         let wanted = self.machine.trim_end_matches('.');
         let path = format!("/v1/dev/machines/{wanted}/{action}");
-        let (status, body) = runtime()?.block_on(dev_api::call(&self.endpoint, &path))?;
+        let remote = self.api.remote()?;
+        let (status, body) = runtime()?.block_on(remote.post(&path)).map_err(|e| {
+            anyhow::anyhow!(
+                "{e}: start a dev cluster with `flotta agent --dev --machines 3` or pass \
+                     --endpoint"
+            )
+        })?;
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         let message = body["error"]["message"].as_str().unwrap_or_default();
         match status {
             200 => {}
             404 if message.is_empty() => bail!(
                 "the API at {} is not a dev cluster: `flotta machine {action}` works only with \
                  `flotta agent --dev`",
-                self.endpoint
+                self.api.endpoint
             ),
             _ => bail!("{action} {wanted}: {message} (HTTP {status})"),
         }

@@ -19,30 +19,46 @@ pub fn wat_source() -> String {
         .expect("bindings/guest/wat/least-loaded.wat")
 }
 
-/// Wraps a core module (WAT text) into a `placement-plugin` component.
+/// Wraps a core module (WAT text) into a `placement-plugin` component with
+/// `wasm-tools` (which `scripts/test` installs, as the guest builds need it).
+/// A CLI rather than the `wit-component` crate: as a dev-dependency that crate
+/// changes the features of wasmtime's own dependencies, and the test build
+/// would stop sharing its compiled wasmtime with the `flotta` binary's.
 pub fn component(core_wat: &str) -> Vec<u8> {
-    let mut module = wat::parse_str(core_wat).expect("core module parses");
-    let mut resolve = wit_parser::Resolve::default();
-    let (pkg, _) = resolve
-        .push_dir(root().join("bindings/wit"))
-        .expect("WIT package");
-    let world = resolve
-        .select_world(&[pkg], Some("placement-plugin"))
-        .expect("world");
-    wit_component::embed_component_metadata(
-        &mut module,
-        &resolve,
-        world,
-        wit_component::StringEncoding::UTF8,
-        false,
-    )
-    .expect("embed");
-    wit_component::ComponentEncoder::default()
-        .module(&module)
-        .expect("module")
-        .validate(true)
-        .encode()
-        .expect("component")
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = dir.path().join("core.wat");
+    let embedded = dir.path().join("embedded.wasm");
+    let out = dir.path().join("component.wasm");
+    std::fs::write(&core, core_wat).expect("write core module");
+    let wit = root().join("bindings/wit");
+    wasm_tools(&[
+        "component".as_ref(),
+        "embed".as_ref(),
+        wit.as_os_str(),
+        "--world".as_ref(),
+        "placement-plugin".as_ref(),
+        core.as_os_str(),
+        "-o".as_ref(),
+        embedded.as_os_str(),
+    ]);
+    wasm_tools(&[
+        "component".as_ref(),
+        "new".as_ref(),
+        embedded.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    std::fs::read(&out).expect("read component")
+}
+
+fn wasm_tools(args: &[&std::ffi::OsStr]) {
+    let status = std::process::Command::new("wasm-tools")
+        .args(args)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!("wasm-tools: {e}; install it with `cargo install wasm-tools@1.263.0` (scripts/test does)")
+        });
+    assert!(status.success(), "wasm-tools {args:?}: {status}");
 }
 
 /// The WAT plugin with the body of `filter` or `score` prefixed by `code`
@@ -103,5 +119,6 @@ pub fn cluster(machines: usize, units: usize) -> (Vec<Machine>, Vec<UnitSpec>) {
 
 /// A valid component that exports nothing.
 pub fn component_without_world() -> Vec<u8> {
-    wat::parse_str("(component)").expect("empty component")
+    // `(component)`: the preamble alone (magic, component version 0x0d, layer 1).
+    b"\0asm\x0d\0\x01\0".to_vec()
 }
