@@ -46,6 +46,9 @@ pub struct AgentOptions {
     /// leadership and, while leading, places units. The value is how long
     /// a vanished machine keeps its units (see [`flotta_engine`]).
     pub engine_grace: Option<Duration>,
+    /// Units started at once; later starts queue
+    /// ([`crate::supervisor::DEFAULT_MAX_STARTING`] is a fine default).
+    pub max_starting: usize,
 }
 
 /// A unit this agent runs.
@@ -117,7 +120,8 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             options.state_dir.join("units"),
             options.identity.environment(),
         )
-        .with_environment_file(env_file);
+        .with_environment_file(env_file)
+        .with_max_starting(options.max_starting);
         let engine = options.engine_grace.map(|grace| {
             let mut engine_options = EngineOptions::new(options.identity.id.clone());
             engine_options.grace = grace;

@@ -230,6 +230,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> DevCluster<B> {
                 state_dir: slot.state_dir.clone(),
                 period: self.options.period,
                 engine_grace: Some(self.options.engine_grace),
+                max_starting: crate::supervisor::DEFAULT_MAX_STARTING,
             },
         )?;
         let (tx, rx) = oneshot::channel::<()>();

@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use flotta_unit_spec::exec::ExecCommand;
@@ -23,7 +24,7 @@ use nix::unistd::Pid;
 use serde::Serialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::cgroup::{Cgroups, Ids, Tree};
@@ -196,7 +197,15 @@ pub struct Supervisor {
     env: Vec<(String, String)>,
     /// Unit cgroups, when the host lets the agent make them.
     cgroups: Option<Cgroups>,
+    /// Units between a start and a settled state. Every spawn copies the
+    /// agent's page and descriptor tables, and every child holds pipes and
+    /// a pidfd, so thousands of starts at once cost the machine quadratically
+    /// (and starve the lease renewal); queued starts wait here instead.
+    starting: Arc<Semaphore>,
 }
+
+/// Units a [`Supervisor`] starts at once unless told otherwise.
+pub const DEFAULT_MAX_STARTING: usize = 32;
 
 /// How a run of the main process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +217,13 @@ enum Ending {
     Resources,
     /// An adopted main process ended; its status went to the old agent.
     Lost,
+}
+
+/// How waiting for a turn to start ended.
+enum Queued {
+    Turn(OwnedSemaphorePermit),
+    Cancelled,
+    Closed,
 }
 
 impl Ending {
@@ -238,7 +254,16 @@ impl Supervisor {
             runtime_dir,
             environment_file: None,
             env,
+            starting: Arc::new(Semaphore::new(DEFAULT_MAX_STARTING)),
         }
+    }
+
+    /// At most `n` units (at least 1) between a start and a settled state
+    /// (running, exited, failed) at once; later starts queue, `inactive`
+    /// until their turn.
+    pub fn with_max_starting(mut self, n: usize) -> Self {
+        self.starting = Arc::new(Semaphore::new(n.max(1)));
+        self
     }
 
     /// Units reading `EnvironmentFile=/etc/environment` get `path` when the
@@ -264,6 +289,7 @@ impl Supervisor {
             status: status_tx,
             requests: rx,
             starts: VecDeque::new(),
+            permit: std::sync::Mutex::new(None),
         };
         tokio::spawn(run.lifecycle());
         UnitHandle {
@@ -281,6 +307,8 @@ struct Run {
     requests: mpsc::UnboundedReceiver<Request>,
     /// Start times inside the start-limit interval.
     starts: VecDeque<Instant>,
+    /// Held from a start until the unit settles (see `Supervisor::starting`).
+    permit: std::sync::Mutex<Option<OwnedSemaphorePermit>>,
 }
 
 fn signal(s: i32) -> Option<NixSignal> {
@@ -296,6 +324,11 @@ fn limit(t: TimeSpan) -> Option<Duration> {
 
 impl Run {
     fn set(&self, active: ActiveState, sub: SubState) {
+        if active != ActiveState::Activating
+            && let Ok(mut permit) = self.permit.lock()
+        {
+            permit.take();
+        }
         self.status.send_modify(|s| {
             s.active = active;
             s.sub = sub;
@@ -358,6 +391,20 @@ impl Run {
                     self.set(ActiveState::Failed, SubState::Failed);
                     break;
                 }
+                match self.queue().await {
+                    Queued::Turn(permit) => {
+                        if let Ok(mut slot) = self.permit.lock() {
+                            *slot = Some(permit);
+                        }
+                    }
+                    Queued::Cancelled => {
+                        if self.status.borrow().active == ActiveState::Activating {
+                            self.set(ActiveState::Inactive, SubState::Dead);
+                        }
+                        break;
+                    }
+                    Queued::Closed => return,
+                }
                 let ending = self.run_once().await;
                 if self.requests.is_closed() {
                     return;
@@ -379,6 +426,25 @@ impl Run {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Waits for a turn to start (`Supervisor::starting`). A stop while
+    /// queued cancels the start, as it would a queued systemd job.
+    async fn queue(&mut self) -> Queued {
+        let turn = self.sup.starting.clone().acquire_owned();
+        tokio::pin!(turn);
+        loop {
+            tokio::select! {
+                permit = &mut turn => {
+                    return permit.map_or(Queued::Closed, Queued::Turn);
+                }
+                r = self.requests.recv() => match r {
+                    Some(Request::Start | Request::Reload) => {}
+                    Some(Request::Stop) => return Queued::Cancelled,
+                    None => return Queued::Closed,
+                },
             }
         }
     }
@@ -618,7 +684,8 @@ impl Run {
                 };
             }
         };
-        let mut child = match c.kill_on_drop(true).spawn() {
+        c.kill_on_drop(true);
+        let mut child = match spawn(c).await {
             Ok(ch) => ch,
             Err(e) => {
                 self.failed(
@@ -761,6 +828,9 @@ impl Run {
                 }
             }
             if self.config.remain_after_exit {
+                // Nothing runs until the stop: no empty cgroup left behind
+                // for thousands of exited oneshots (ExecStop makes it again).
+                self.tree(0).release();
                 self.set(ActiveState::Active, SubState::Exited);
                 loop {
                     match self.requests.recv().await {
@@ -821,7 +891,8 @@ impl Run {
             }
         }
         let _tails = self.tail_output();
-        let mut child = match c.kill_on_drop(false).spawn() {
+        c.kill_on_drop(false);
+        let mut child = match spawn(c).await {
             Ok(ch) => ch,
             Err(e) => {
                 self.why(&format!("ExecStart: cannot run {}: {e}", main_cmd.path));
@@ -1154,6 +1225,15 @@ impl Drop for TailGuard {
 }
 
 /// Bytes of `path` from `offset` to its end (at most 8 MiB per call).
+/// Spawns on a blocking thread: a fork copies the agent's page tables, long
+/// enough in a big agent to stall the runtime's workers, and with them the
+/// lease renewal and the API.
+async fn spawn(mut c: Command) -> std::io::Result<Child> {
+    tokio::task::spawn_blocking(move || c.spawn())
+        .await
+        .map_err(std::io::Error::other)?
+}
+
 fn read_from(path: &std::path::Path, offset: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path)?;

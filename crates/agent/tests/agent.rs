@@ -56,6 +56,7 @@ async fn an_assigned_unit_runs_and_registers_its_endpoint() {
             period: Duration::from_millis(50),
             // Assignments are written by hand here.
             engine_grace: None,
+            max_starting: flotta_agent::supervisor::DEFAULT_MAX_STARTING,
         },
     )
     .expect("agent");
@@ -167,6 +168,7 @@ fn options(dir: &std::path::Path, id: &str, metadata: &[(&str, &str)]) -> AgentO
         state_dir: dir.join(id),
         period: Duration::from_millis(50),
         engine_grace: Some(Duration::from_secs(1)),
+        max_starting: flotta_agent::supervisor::DEFAULT_MAX_STARTING,
     }
 }
 

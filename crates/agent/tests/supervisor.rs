@@ -592,3 +592,51 @@ async fn kill_mode_process_leaves_the_rest_to_the_main_process() {
         .args(["-9", &helper.to_string()])
         .status();
 }
+
+/// With one start at a time, a unit waits (inactive) until the one before
+/// it settles, and a stop while it waits cancels its start.
+#[tokio::test]
+async fn starts_queue_behind_the_limit_and_a_stop_cancels_a_queued_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let go = dir.path().join("go");
+    let sup = supervisor(dir.path()).with_max_starting(1);
+    let first = sup.supervise(
+        "first.service",
+        config(
+            "first.service",
+            &format!(
+                "[Service]\nTimeoutStartSec=20\nExecStartPre=/bin/sh -c 'while [ ! -e {} ]; do sleep 0.05; done'\nExecStart=/bin/sleep 60\n",
+                go.display()
+            ),
+        ),
+    );
+    let second = sup.supervise(
+        "second.service",
+        config("second.service", "[Service]\nExecStart=/bin/sleep 60\n"),
+    );
+    let cancelled = sup.supervise(
+        "cancelled.service",
+        config("cancelled.service", "[Service]\nExecStart=/bin/sleep 60\n"),
+    );
+    first.start();
+    until(&first, "first in ExecStartPre", |s| {
+        s.sub == SubState::StartPre
+    })
+    .await;
+    second.start();
+    cancelled.start();
+    cancelled.stop();
+    std::fs::write(&go, "").expect("go");
+    let first_running = until(&first, "first running", running).await;
+    let second_running = until(&second, "second running", running).await;
+    assert!(
+        second_running.since_us >= first_running.since_us,
+        "second ran before first settled"
+    );
+    let c = cancelled.status();
+    assert_eq!((c.active, c.starts), (ActiveState::Inactive, 0), "{c:?}");
+    for u in [&first, &second] {
+        u.stop();
+        until(u, "stopped", |s| s.active == ActiveState::Inactive).await;
+    }
+}

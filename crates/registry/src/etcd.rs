@@ -1,6 +1,7 @@
 //! The etcd v3 backend: one key per object, JSON values, transactions for
 //! compare-and-swap, native leases and watches.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -54,9 +55,13 @@ impl EtcdOptions {
 #[derive(Clone)]
 pub struct EtcdBackend {
     client: Client,
-    /// Lease renewals on a connection of their own: behind a multi-megabyte
-    /// range on a shared one, a keep-alive can wait past the lease's TTL.
-    leases: Client,
+    /// Lease renewals on a connection of their own, opened by the first
+    /// renewal (clients that never renew, like the CLI, never open it):
+    /// behind a multi-megabyte range on a shared one, a keep-alive can wait
+    /// past the lease's TTL.
+    leases: Arc<tokio::sync::OnceCell<Client>>,
+    endpoints: Arc<[String]>,
+    connect: ConnectOptions,
 }
 
 impl std::fmt::Debug for EtcdBackend {
@@ -186,10 +191,12 @@ impl EtcdBackend {
         let client = Client::connect(&options.endpoints, Some(connect.clone()))
             .await
             .map_err(backend_error)?;
-        let leases = Client::connect(&options.endpoints, Some(connect))
-            .await
-            .map_err(backend_error)?;
-        Ok(EtcdBackend { client, leases })
+        Ok(EtcdBackend {
+            client,
+            leases: Arc::default(),
+            endpoints: options.endpoints.clone().into(),
+            connect,
+        })
     }
 
     async fn conflict(&self, key: &str, condition: Condition) -> RegistryError {
@@ -333,7 +340,12 @@ impl KvBackend for EtcdBackend {
     }
 
     async fn keep_alive(&self, lease: LeaseId) -> Result<Duration> {
-        let mut c = self.leases.clone();
+        let mut c = self
+            .leases
+            .get_or_try_init(|| Client::connect(&self.endpoints[..], Some(self.connect.clone())))
+            .await
+            .map_err(backend_error)?
+            .clone();
         let id = i64::try_from(lease).unwrap_or(0);
         let (mut keeper, mut stream) = c
             .lease_keep_alive(id)

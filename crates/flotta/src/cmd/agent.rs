@@ -91,6 +91,7 @@ async fn serve<B: KvBackend + Clone + Send + Sync + 'static>(
         period: Duration::from_millis(200),
         engine_grace: (!settings.no_engine)
             .then(|| Duration::from_secs(settings.reschedule_grace_secs)),
+        max_starting: settings.max_starting,
     };
     let agent = Agent::new(registry, options)?;
     eprintln!(

@@ -80,6 +80,9 @@ pub struct AgentArgs {
     /// Do not run an engine here (machines without one never lead).
     #[arg(long, env = "FLOTTA_NO_ENGINE")]
     pub no_engine: bool,
+    /// Units this machine starts at once; later starts queue (default 32).
+    #[arg(long, env = "FLOTTA_MAX_STARTING", value_name = "N")]
+    pub max_starting: Option<usize>,
     /// Serve the API here: `127.0.0.1:PORT` or `unix:/path` (default with
     /// --dev: 127.0.0.1:4949; else no API). A non-loopback address needs
     /// --api-token and TLS.
@@ -123,6 +126,7 @@ struct FileConfig {
     lease_ttl_secs: Option<u64>,
     reschedule_grace_secs: Option<u64>,
     no_engine: Option<bool>,
+    max_starting: Option<usize>,
     api_listen: Option<String>,
     api_token: Option<String>,
     api_tls_cert: Option<PathBuf>,
@@ -233,6 +237,8 @@ pub struct Settings {
     pub reschedule_grace_secs: u64,
     /// No engine.
     pub no_engine: bool,
+    /// Units started at once per machine.
+    pub max_starting: usize,
     /// API address.
     pub api_listen: Option<Listen>,
     /// API token.
@@ -361,6 +367,10 @@ impl AgentArgs {
                 .or(file.reschedule_grace_secs)
                 .unwrap_or(10),
             no_engine: self.no_engine || file.no_engine.unwrap_or(false),
+            max_starting: self
+                .max_starting
+                .or(file.max_starting)
+                .unwrap_or(flotta_agent::supervisor::DEFAULT_MAX_STARTING),
             api_listen,
             api_token,
             api_tls,

@@ -70,6 +70,14 @@ impl Load {
             .clone()
     }
 
+    /// Whether a request started a second or more after `t`.
+    fn a_second_after(&self, t: Instant) -> Option<()> {
+        self.samples()
+            .iter()
+            .any(|s| s.started >= t + Duration::from_secs(1))
+            .then_some(())
+    }
+
     fn finish(mut self) -> Vec<Sample> {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(t) = self.thread.take() {
@@ -224,11 +232,7 @@ impl Tour {
         let expired_at = Instant::now();
         // Once its endpoints are gone, nothing may be sent its way.
         self.wait_until("a second of traffic after the expiry", || {
-            Ok(load
-                .samples()
-                .iter()
-                .any(|s| s.started >= expired_at + Duration::from_secs(1))
-                .then_some(()))
+            Ok(load.a_second_after(expired_at))
         })?;
         let samples = load.finish();
         let to_lost: Vec<&Sample> = samples
@@ -369,11 +373,7 @@ impl Tour {
             )
         })?;
         self.wait_until("a second of traffic after the stop", || {
-            Ok(load
-                .samples()
-                .iter()
-                .any(|s| s.started >= stopped_at + Duration::from_secs(1))
-                .then_some(()))
+            Ok(load.a_second_after(stopped_at))
         })?;
         let samples = load.finish();
         let failed = failed_since(&samples, destroyed_at);
