@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use flotta_registry::kv::KvBackend;
-use flotta_registry::model::{TargetState, Unit};
+use flotta_registry::model::{MachineMetadata, TargetState, Unit};
 use flotta_registry::{Registry, RegistryError};
 use flotta_scheduler::UnitSpec;
 use flotta_unit_spec::name::{UnitKind, UnitName};
@@ -416,15 +416,15 @@ async fn unit<B: KvBackend + Clone + Send + Sync + 'static>(
     }
 }
 
-/// fleet's `PUT /units/{name}`: create (or replace, when the options
-/// differ), else change the desired state.
-async fn put_unit<B: KvBackend>(registry: &Registry<B>, url_name: &str, req: Request) -> Response {
+/// A request's JSON body (fleet's content-type rule, at most [`MAX_BODY`]),
+/// or the error response.
+async fn json_body(req: Request) -> Result<axum::body::Bytes, Response> {
     let types: Vec<&HeaderValue> = req.headers().get_all(CONTENT_TYPE).iter().collect();
     if types.len() != 1 {
-        return error(
+        return Err(error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("expected 1 Content-Type, got {}", types.len()),
-        );
+        ));
     }
     let media = types[0]
         .to_str()
@@ -434,19 +434,27 @@ async fn put_unit<B: KvBackend>(registry: &Registry<B>, url_name: &str, req: Req
         .unwrap_or("")
         .trim();
     if !media.eq_ignore_ascii_case("application/json") {
-        return error(
+        return Err(error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "only acceptable Content-Type is application/json",
-        );
+        ));
     }
-    let bytes = match axum::body::to_bytes(req.into_body(), MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            return error(
+    axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| {
+            error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("request body larger than {MAX_BODY} bytes"),
-            );
-        }
+            )
+        })
+}
+
+/// fleet's `PUT /units/{name}`: create (or replace, when the options
+/// differ), else change the desired state.
+async fn put_unit<B: KvBackend>(registry: &Registry<B>, url_name: &str, req: Request) -> Response {
+    let bytes = match json_body(req).await {
+        Ok(b) => b,
+        Err(response) => return response,
     };
     let body: FleetUnitIn = match serde_json::from_slice(&bytes) {
         Ok(b) => b,
@@ -625,6 +633,16 @@ async fn machines<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     req: Request,
 ) -> Response {
+    match *req.method() {
+        Method::GET => {}
+        Method::PATCH => return patch_machines(&registry, req).await,
+        _ => {
+            return error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "only GET and PATCH supported against this resource",
+            );
+        }
+    }
     let page = match get_page(&req) {
         Ok(p) => p,
         Err((code, message)) => return error(code, message),
@@ -648,4 +666,86 @@ async fn machines<B: KvBackend + Clone + Send + Sync + 'static>(
         }
         Err(e) => registry_error(&e),
     }
+}
+
+/// One operation of `PATCH /machines`.
+#[derive(Debug, Deserialize)]
+struct MetadataOp {
+    op: String,
+    path: String,
+    #[serde(default)]
+    value: Option<serde_json::Value>,
+}
+
+/// fleet's `PATCH /machines`: sets or removes machines' dynamic metadata.
+/// Every operation is checked before any is applied, so a bad one changes
+/// nothing.
+async fn patch_machines<B: KvBackend>(registry: &Registry<B>, req: Request) -> Response {
+    let bytes = match json_body(req).await {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
+    let ops: Vec<MetadataOp> = match serde_json::from_slice(&bytes) {
+        Ok(ops) => ops,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("unable to decode body: {e}"),
+            );
+        }
+    };
+    let checked = ops.iter().enumerate().map(|(i, op)| {
+        metadata_set(op).map_err(|message| format!("{message} (operation {})", i + 1))
+    });
+    let sets = match checked.collect::<Result<Vec<_>, _>>() {
+        Ok(sets) => sets,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    for set in &sets {
+        if let Err(e) = registry.set_machine_metadata(set).await {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// What an operation writes (removing writes an empty value, which hides
+/// the agent's own), with fleet's messages for bad ones.
+fn metadata_set(op: &MetadataOp) -> Result<MachineMetadata, String> {
+    let (machine, key) = op
+        .path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once("/metadata/"))
+        .filter(|(machine, key)| {
+            !machine.is_empty()
+                && !machine.contains('/')
+                && !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        })
+        .ok_or_else(|| format!("machine metadata path invalid: {:?}", op.path))?;
+    let value = match op.op.as_str() {
+        "remove" => String::new(),
+        "add" | "replace" => {
+            // fleet's server reads `{"value": "v"}`; its docs show a bare "v".
+            let value = match &op.value {
+                Some(serde_json::Value::String(v)) => v.as_str(),
+                Some(serde_json::Value::Object(o)) => {
+                    o.get("value").and_then(|v| v.as_str()).unwrap_or("")
+                }
+                _ => "",
+            };
+            if value.is_empty() {
+                return Err("invalid value: add and replace require a value".into());
+            }
+            value.to_owned()
+        }
+        _ => return Err("invalid op: expect add, remove, or replace".into()),
+    };
+    Ok(MachineMetadata {
+        machine: machine.to_owned(),
+        key: key.to_owned(),
+        value,
+    })
 }

@@ -293,6 +293,103 @@ async fn pages_states_and_machines() {
     assert_eq!(one.json()["machineID"], id);
 }
 
+/// `PATCH /fleet/v1/machines`: fleet's dynamic metadata. Set values win
+/// over the agent's, `remove` hides the agent's key, every operation is
+/// checked before any is applied, and the registry's machine list (what the
+/// engine places by) shows the result.
+#[tokio::test]
+async fn machine_metadata_is_patched_as_fleet_does() {
+    let (addr, registry) = start().await;
+    let id = "4468cdab2f3a4c6e9f1b7a0d5e8c2b91";
+    let machine = Machine {
+        id: id.into(),
+        public_ip: "127.0.0.1".into(),
+        metadata: [
+            ("zone".to_owned(), vec!["a".to_owned()]),
+            ("role".to_owned(), vec!["web".to_owned()]),
+        ]
+        .into(),
+        ..Machine::default()
+    };
+    registry
+        .register_machine(&machine, Duration::from_secs(60))
+        .await
+        .expect("machine");
+    let patch = |ops: Value| async move {
+        let bytes = serde_json::to_vec(&ops).expect("json");
+        call(
+            addr,
+            "PATCH",
+            "/fleet/v1/machines",
+            Some(("application/json", &bytes)),
+        )
+        .await
+    };
+    let metadata = || async move {
+        call(addr, "GET", "/fleet/v1/machines", None).await.json()["machines"][0]["metadata"]
+            .clone()
+    };
+    let path = |key: &str| format!("/{id}/metadata/{key}");
+
+    for (ops, message) in [
+        (
+            json!([{"op": "add", "path": path("disk"), "value": {"value": "ssd"}},
+                   {"op": "move", "path": path("zone"), "value": {"value": "b"}}]),
+            "invalid op: expect add, remove, or replace",
+        ),
+        (
+            json!([{"op": "add", "path": format!("/{id}/meta/disk"), "value": {"value": "ssd"}}]),
+            "machine metadata path invalid",
+        ),
+        (
+            json!([{"op": "replace", "path": path("zone")}]),
+            "invalid value: add and replace require a value",
+        ),
+        (json!({"op": "add"}), "unable to decode body"),
+    ] {
+        let r = patch(ops).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.error().1.starts_with(message), "{}", r.body);
+    }
+    assert_eq!(metadata().await, json!({"role": "web", "zone": "a"}));
+    assert!(
+        registry
+            .machine_metadata()
+            .await
+            .expect("list")
+            .items
+            .is_empty()
+    );
+    let text = call(
+        addr,
+        "PATCH",
+        "/fleet/v1/machines",
+        Some(("text/plain", b"[]")),
+    )
+    .await;
+    assert_eq!(text.status, 415);
+    let delete = call(addr, "DELETE", "/fleet/v1/machines", None).await;
+    assert_eq!(
+        (delete.status, delete.error().1.as_str()),
+        (405, "only GET and PATCH supported against this resource")
+    );
+
+    let r = patch(json!([
+        {"op": "add", "path": path("disk"), "value": {"value": "ssd"}},
+        // fleet's docs show the value bare; its server nests it. Both work.
+        {"op": "replace", "path": path("zone"), "value": "b"},
+        {"op": "remove", "path": path("role")},
+        // Machines need not be present: the value waits for the machine.
+        {"op": "add", "path": "/0123456789abcdef0123456789abcdef/metadata/disk", "value": {"value": "hdd"}},
+    ]))
+    .await;
+    assert_eq!((r.status, r.body.as_str()), (204, ""));
+    assert_eq!(metadata().await, json!({"disk": "ssd", "zone": "b"}));
+    let seen = registry.machines().await.expect("machines").items;
+    assert_eq!(seen[0].metadata.get("disk"), Some(&vec!["ssd".to_owned()]));
+    assert_eq!(seen[0].metadata.get("role"), None);
+}
+
 /// The `fleet` package from PyPI (fleet's Python client, bound through the
 /// discovery document) drives the API: `scripts/test` installs it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -282,3 +282,37 @@ async fn a_drained_machine_loses_its_units_and_gets_no_new_ones() {
     let round = engine.tick(leases[0]).await.expect("tick");
     assert!(round.applied.is_empty(), "{round:?}");
 }
+
+/// Metadata set through the registry (fleet's `PATCH /machines`) is what
+/// the engine places by: a unit wanting it waits until a machine has it.
+#[tokio::test]
+async fn set_metadata_places_a_waiting_unit() {
+    let registry = Registry::new(MemoryBackend::default());
+    let mut leases = Vec::new();
+    for n in 1..=2 {
+        leases.push(machine(&registry, n, Duration::from_secs(60)).await);
+    }
+    let file =
+        UnitFile::parse("[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineMetadata=disk=ssd\n")
+            .expect("unit");
+    registry
+        .put_unit(&Unit::new("db.service", &file, TargetState::Launched), None)
+        .await
+        .expect("submit");
+    let mut engine = Engine::new(registry.clone(), EngineOptions::new(machine_id(1)));
+    engine.tick(leases[0]).await.expect("tick");
+    assert!(placed(&registry).await.is_empty());
+    registry
+        .set_machine_metadata(&flotta_registry::model::MachineMetadata {
+            machine: machine_id(2),
+            key: "disk".into(),
+            value: "ssd".into(),
+        })
+        .await
+        .expect("set metadata");
+    engine.tick(leases[0]).await.expect("tick");
+    assert_eq!(
+        placed(&registry).await.get("db.service"),
+        Some(&machine_id(2))
+    );
+}

@@ -223,6 +223,20 @@ pub struct Decision {
     pub term: u64,
 }
 
+/// Metadata set on a machine through the API (fleet's dynamic metadata,
+/// `PATCH /fleet/v1/machines`): it outlives the machine's lease and wins
+/// over what the agent registers; an empty value hides the agent's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineMetadata {
+    /// The machine (it need not be present).
+    pub machine: String,
+    /// The metadata key.
+    pub key: String,
+    /// The value; empty to hide the agent's own.
+    pub value: String,
+}
+
 /// An operator's request that a machine take no units (`flotta machine
 /// drain`): the engine moves its units elsewhere and places nothing there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

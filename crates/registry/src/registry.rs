@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `units/<name>` | [`Unit`] |
 //! | `machines/<id>` | [`Machine`], on the agent's lease |
+//! | `metadata/<id>/<key>` | [`MachineMetadata`], set through the API; no lease |
 //! | `assignments/<unit>` | [`Assignment`], create-only |
 //! | `states/<unit>/<machine>` | [`UnitState`], on the agent's lease |
 //! | `endpoints/<service>/<id>` | [`Endpoint`], on a lease |
@@ -23,7 +24,8 @@ use serde::de::DeserializeOwned;
 use crate::error::{RegistryError, Result};
 use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId};
 use crate::model::{
-    Assignment, Decision, Drain, Endpoint, Envelope, Machine, TargetState, Unit, UnitState, VERSION,
+    Assignment, Decision, Drain, Endpoint, Envelope, Machine, MachineMetadata, TargetState, Unit,
+    UnitState, VERSION,
 };
 
 /// The default key prefix.
@@ -296,13 +298,51 @@ impl<B: KvBackend> Registry<B> {
         Ok(lease)
     }
 
-    /// Machines whose leases are alive.
+    /// Machines whose leases are alive, with the metadata set through
+    /// [`Registry::set_machine_metadata`] merged in (it wins; an empty value
+    /// removes the key).
     ///
     /// # Errors
     /// Backend failures; bad values are skipped and reported.
     pub async fn machines(&self) -> Result<Listing<Machine>> {
-        let all = self.list_all::<Machine>("machines").await?;
-        Ok(strip(all))
+        let mut all = strip(self.list_all::<Machine>("machines").await?);
+        let dynamic = self.machine_metadata().await?;
+        all.skipped.extend(dynamic.skipped);
+        for set in dynamic.items {
+            let Some(m) = all.items.iter_mut().find(|m| m.id == set.machine) else {
+                continue;
+            };
+            if set.value.is_empty() {
+                m.metadata.remove(&set.key);
+            } else {
+                m.metadata.insert(set.key, vec![set.value]);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Sets a machine's metadata `key` (an empty value hides the agent's
+    /// own); the machine need not be present, and the value outlives its
+    /// lease. Returns the revision written.
+    ///
+    /// # Errors
+    /// An empty machine ID or key, or one with a '/'; backend failures.
+    pub async fn set_machine_metadata(&self, set: &MachineMetadata) -> Result<u64> {
+        check_segment("machine id", &set.machine)?;
+        check_segment("metadata key", &set.key)?;
+        let key = self.key("metadata", &format!("{}/{}", set.machine, set.key));
+        self.backend
+            .put(&key, &encode(set)?, None, Condition::Always)
+            .await
+    }
+
+    /// All metadata set through [`Registry::set_machine_metadata`], by
+    /// machine and key.
+    ///
+    /// # Errors
+    /// Backend failures; bad values are skipped and reported.
+    pub async fn machine_metadata(&self) -> Result<Listing<MachineMetadata>> {
+        Ok(strip(self.list_all::<MachineMetadata>("metadata").await?))
     }
 
     /// Renews a lease.
