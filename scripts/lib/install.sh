@@ -53,14 +53,15 @@ ensure_file() {
   fi
 }
 
-# ensure_cargo_install COMMAND:CRATE@VERSION... (pinned, --locked).
+# ensure_cargo_install COMMAND:CRATE@VERSION[:FEATURES]... (pinned, --locked;
+# with FEATURES, only those: a tool's other subcommands cost build time).
 ensure_cargo_install() {
-  local spec cmd crate
+  local spec cmd crate features
   for spec in "$@"; do
-    cmd=${spec%%:*} crate=${spec#*:}
+    IFS=: read -r cmd crate features <<<"$spec"
     if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/$cmd" ]; then
-      echo "cargo install $crate"
-      cargo install --locked --quiet "$crate"
+      echo "cargo install $crate${features:+ (features $features)}"
+      cargo install --locked --quiet ${features:+--no-default-features --features "$features"} "$crate"
     fi
   done
   case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
