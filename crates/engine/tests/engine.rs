@@ -29,6 +29,16 @@ async fn machine<B: KvBackend>(registry: &Registry<B>, n: usize, ttl: Duration) 
     registry.register_machine(&m, ttl).await.expect("register")
 }
 
+/// A memory registry with machines 1..=`n` on minute-long leases.
+async fn memory_cluster(n: usize) -> (Registry<MemoryBackend>, Vec<LeaseId>) {
+    let registry = Registry::new(MemoryBackend::default());
+    let mut leases = Vec::new();
+    for m in 1..=n {
+        leases.push(machine(&registry, m, Duration::from_secs(60)).await);
+    }
+    (registry, leases)
+}
+
 async fn submit<B: KvBackend>(registry: &Registry<B>, name: &str) {
     let file = UnitFile::parse(SEED).expect("unit");
     registry
@@ -61,11 +71,7 @@ fn assert_no_conflicts(placed: &BTreeMap<String, String>) {
 
 #[tokio::test]
 async fn places_like_fleet_and_explains_the_rest() {
-    let registry = Registry::new(MemoryBackend::default());
-    let mut leases = Vec::new();
-    for n in 1..=3 {
-        leases.push(machine(&registry, n, Duration::from_secs(60)).await);
-    }
+    let (registry, leases) = memory_cluster(3).await;
     for n in [1, 2, 3, 5] {
         submit(&registry, &format!("sample.application.{n}@8080.service")).await;
     }
@@ -120,11 +126,7 @@ async fn places_like_fleet_and_explains_the_rest() {
 
 #[tokio::test]
 async fn a_vanished_machine_keeps_its_units_for_the_grace_period() {
-    let registry = Registry::new(MemoryBackend::default());
-    let mut leases = Vec::new();
-    for n in 1..=3 {
-        leases.push(machine(&registry, n, Duration::from_secs(60)).await);
-    }
+    let (registry, leases) = memory_cluster(3).await;
     for n in 1..=2 {
         submit(&registry, &format!("web.{n}@9000.service")).await;
     }
@@ -239,11 +241,7 @@ async fn leadership_changes_hands_without_double_placement() {
 
 #[tokio::test]
 async fn a_drained_machine_loses_its_units_and_gets_no_new_ones() {
-    let registry = Registry::new(MemoryBackend::default());
-    let mut leases = Vec::new();
-    for n in 1..=3 {
-        leases.push(machine(&registry, n, Duration::from_secs(60)).await);
-    }
+    let (registry, leases) = memory_cluster(3).await;
     for n in 1..=2 {
         submit(&registry, &format!("web.{n}@9000.service")).await;
     }
@@ -287,11 +285,7 @@ async fn a_drained_machine_loses_its_units_and_gets_no_new_ones() {
 /// the engine places by: a unit wanting it waits until a machine has it.
 #[tokio::test]
 async fn set_metadata_places_a_waiting_unit() {
-    let registry = Registry::new(MemoryBackend::default());
-    let mut leases = Vec::new();
-    for n in 1..=2 {
-        leases.push(machine(&registry, n, Duration::from_secs(60)).await);
-    }
+    let (registry, leases) = memory_cluster(2).await;
     let file =
         UnitFile::parse("[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineMetadata=disk=ssd\n")
             .expect("unit");
