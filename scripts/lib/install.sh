@@ -89,3 +89,32 @@ ensure_pip_module() {
     }
   done
 }
+
+# tool_paths command|file|module SPEC... prints where each of the specs
+# above (COMMAND:…, PATH:…, MODULE:…) is on this machine, if it is, for
+# scripts/lib/hidden.
+tool_paths() {
+  local kind=$1 spec name path
+  shift
+  for spec in "$@"; do
+    name=${spec%%:*}
+    case "$kind" in
+      command)
+        path=$(command -v "$name" 2>/dev/null) || continue
+        case "$path" in /*) echo "$path" ;; esac
+        # A cargo-installed tool outside PATH still counts.
+        [ -x "$HOME/.cargo/bin/$name" ] && [ "$path" != "$HOME/.cargo/bin/$name" ] && echo "$HOME/.cargo/bin/$name"
+        ;;
+      file) [ -e "$name" ] && echo "$name" ;;
+      module)
+        python3 - "$name" <<'PY' 2>/dev/null || true
+import importlib.util, sys
+spec = importlib.util.find_spec(sys.argv[1].split(".")[0])
+if spec is not None:
+    print(spec.submodule_search_locations[0] if spec.submodule_search_locations else spec.origin)
+PY
+        ;;
+    esac
+  done
+  return 0
+}

@@ -3,6 +3,8 @@
 checks what it printed.
 
     scripts/lib/readme_demo.py                      README command 1
+    scripts/lib/readme_demo.py --hide [PATH…]       the same, with PATHs hidden
+                                                    (scripts/lib/hidden)
     scripts/lib/readme_demo.py --drill CMD [ARG…]   a tour with the failure drill
 
 The command is read from README.md (the first line of its first ``sh``
@@ -15,7 +17,8 @@ so. Passes when:
   the second including every backend of the first;
 - with --drill, every drill printed its figures (the tour itself fails when a
   drill loses anything);
-- Ctrl-C ends it with status 0 and nothing it started still answers.
+- Ctrl-C ends it with status 0, nothing it started still answers, and no
+  process it started (any descendant seen before Ctrl-C) is left.
 """
 
 import json
@@ -40,7 +43,41 @@ def first_command(readme: str) -> str:
     return block.group(1).strip().splitlines()[0]
 
 
-def run(command: list[str]) -> tuple[list[str], int, float]:
+def descendants(root: int) -> set[tuple[int, str]]:
+    """Every process below ``root`` now, as (pid, start time): a pid reused
+    later has another start time."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append((int(entry), fields[19]))
+    found: set[tuple[int, str]] = set()
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child[0])
+    return found
+
+
+def still_there(processes: set[tuple[int, str]]) -> list[int]:
+    left = []
+    for pid, started in processes:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+                if f.read().rsplit(")", 1)[1].split()[19] == started:
+                    left.append(pid)
+        except OSError:
+            pass
+    return sorted(left)
+
+
+def run(command: list[str]) -> tuple[list[str], int, float, list[int], int]:
     proc = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -58,6 +95,7 @@ def run(command: list[str]) -> tuple[list[str], int, float]:
         sys.stdout.flush()
         lines.append(line.rstrip("\n"))
         if stopped_at is None and "Press Ctrl-C" in line:
+            started = descendants(proc.pid)
             stopped_at = time.monotonic()
             os.killpg(proc.pid, signal.SIGINT)
         if time.monotonic() - start > LIMIT_S:
@@ -70,7 +108,7 @@ def run(command: list[str]) -> tuple[list[str], int, float]:
         sys.exit(f"the command did not stop within {STOP_S} s of Ctrl-C")
     if stopped_at is None:
         sys.exit(f"the command ended ({code}) without offering Ctrl-C")
-    return lines, code, time.monotonic() - stopped_at
+    return lines, code, time.monotonic() - stopped_at, still_there(started), len(started)
 
 
 def blocks(lines: list[str]) -> list[list[str]]:
@@ -115,8 +153,10 @@ def main() -> None:
     else:
         name = first_command("README.md")
         command = ["bash", "-c", name]
+        if sys.argv[1:2] == ["--hide"]:
+            command = ["scripts/lib/hidden", *sys.argv[2:], "--", *command]
     print(f"$ {name}", flush=True)
-    lines, code, stop_s = run(command)
+    lines, code, stop_s, left, total = run(command)
     if code != 0:
         sys.exit(f"the command exited with {code} after Ctrl-C")
     found = blocks(lines)
@@ -139,11 +179,13 @@ def main() -> None:
     alive = [a for a in sorted(set(five)) + [balancer or ""] if a and not refused(a)]
     if alive:
         sys.exit(f"still answering after Ctrl-C: {alive}")
+    if left:
+        sys.exit(f"processes left after Ctrl-C: {left}")
     for line in figures:
         print(line, flush=True)
     print(
         f"{'the drill' if drill else 'README command 1'}: round-robin over 4 ({len(four)} answers) then 5 "
-        f"({len(five)} answers); Ctrl-C stopped it and its {len(set(five)) + 1} "
+        f"({len(five)} answers); Ctrl-C stopped it and all {total} "
         f"processes in {stop_s:.1f} s",
         flush=True,
     )

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use flotta_api::ClusterBackend as Backend;
+use flotta_api::discover::Target;
 use flotta_api::remote::{Remote, RemoteOptions};
 use flotta_registry::kv::EventKind;
 use flotta_registry::model::{Machine, TargetState, Unit};
@@ -16,7 +17,7 @@ use flotta_registry::{
     Change, EtcdBackend, EtcdOptions, KvBackend, MemoryBackend, Registry, RegistryError,
 };
 use flotta_scheduler::UnitSpec;
-use flotta_unit_spec::UnitKind;
+use flotta_unit_spec::{UnitKind, UnitName};
 use futures::StreamExt;
 use pyo3::prelude::*;
 use tokio::sync::mpsc;
@@ -123,6 +124,32 @@ fn json<T: serde::Serialize>(value: &T) -> Outcome<String> {
     serde_json::to_string(value).map_err(|e| Failure::Refused("ClientError", e.to_string(), None))
 }
 
+/// Stores instance `name` with its template's contents, the template being
+/// in the cluster; [`not_found`] when neither is.
+async fn instantiate(reg: &Registry<Backend>, name: &str) -> Outcome<()> {
+    let Ok(parsed) = UnitName::parse(name) else {
+        return Err(not_found(name));
+    };
+    let Some(template) = parsed.template() else {
+        return Err(not_found(name));
+    };
+    let Some(stored) = reg.unit(template.as_str()).await? else {
+        return Err(not_found(name));
+    };
+    let file = stored
+        .unit_file()
+        .map_err(|e| Failure::Refused("UnitError", format!("{}: {e}", stored.name), None))?;
+    UnitSpec::from_unit(&file, &parsed).map_err(|e| {
+        Failure::Refused("UnitError", format!("{name}: {e}"), Some(name.to_owned()))
+    })?;
+    let unit = Unit::new(name, &file, TargetState::Inactive);
+    match reg.put_unit(&unit, Some(0)).await {
+        // Someone created it meanwhile: fine, it exists now.
+        Ok(_) | Err(RegistryError::Conflict { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn not_found(name: &str) -> Failure {
     Failure::Refused(
         "UnitNotFound",
@@ -155,6 +182,17 @@ impl NativeClient {
             ));
         }
         let timeout = Duration::from_secs_f64(timeout);
+        // Told nothing, the client goes where the CLI would.
+        let (etcd, url, token) = match (etcd, memory, url) {
+            (None, false, None) => match flotta_api::discover::discover() {
+                Target::Api {
+                    endpoint,
+                    token: found,
+                } => (None, Some(endpoint), token.or(found)),
+                Target::Etcd(urls) => (Some(urls), None, token),
+            },
+            (etcd, _, url) => (etcd, url, token),
+        };
         if url.is_none() && (token.is_some() || ca_file.is_some()) {
             return Err(error(
                 py,
@@ -313,8 +351,10 @@ impl NativeClient {
         let reg = self.reg();
         self.call(py, "setting target states", async move {
             for n in &names {
-                if reg.unit(n).await?.is_none() {
-                    return Err(not_found(n));
+                if reg.unit(n).await?.is_none() && target != TargetState::Inactive {
+                    // As `flotta start` and fleet's API do: an instance
+                    // whose template is in the cluster is created from it.
+                    instantiate(&reg, n).await?;
                 }
             }
             for n in &names {

@@ -60,9 +60,35 @@ def test_rejected_requests_change_nothing(client: Client) -> None:
 
 def test_constructor_errors() -> None:
     with pytest.raises(flotta.InvalidRequest):
-        Client()
+        Client(memory=True, url="http://127.0.0.1:1")
     with pytest.raises(flotta.InvalidRequest):
         Client(memory=True, timeout=-1)
+
+
+def test_no_arguments_go_where_the_cli_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Port 9 of 127.0.0.1 (discard) is closed here: the error names the URL
+    # the client chose, so the choice is visible.
+    for name in ("FLOTTA_ETCD", "FLOTTA_ENDPOINT", "FLEETCTL_ENDPOINT", "FLEETCTL_DRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLOTTA_ENDPOINT", "http://127.0.0.1:9")
+    with pytest.raises(flotta.ClusterUnavailable, match="127.0.0.1:9"):
+        Client(timeout=1)
+    monkeypatch.delenv("FLOTTA_ENDPOINT")
+    monkeypatch.setenv("FLEETCTL_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("FLEETCTL_DRIVER", "etcd")
+    with pytest.raises((flotta.ClusterUnavailable, flotta.Timeout), match="127.0.0.1:9|no answer"):
+        Client(timeout=1).units()
+
+
+def test_start_creates_an_instance_from_the_template_in_the_cluster(client: Client) -> None:
+    client.submit(TEMPLATE, "py@.service")
+    client.start("py@1.service")
+    u = client.unit("py@1.service")
+    assert u is not None and u.target_state == "launched" and u.file.hash == TEMPLATE.hash
+    before = client.units()
+    with pytest.raises(flotta.UnitNotFound):
+        client.start("nope@1.service")  # no template either
+    assert client.units() == before
 
 
 def test_unreachable_etcd_is_a_clear_error() -> None:

@@ -106,6 +106,15 @@ def test_dev_cluster_over_the_api(embedded: EmbeddedCluster, flotta_bin: Path) -
     machines = wait_for("3 machines", lambda: len(client.machines()) == 3 and client.machines(), 30)
     assert sorted(m.public_ip for m in machines) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
 
+    # Told nothing, a client reaches the cluster the CLI would.
+    env = {k: os.environ.pop(k) for k in ("FLOTTA_ETCD", "FLEETCTL_ENDPOINT") if k in os.environ}
+    os.environ["FLOTTA_ENDPOINT"] = embedded.url
+    try:
+        assert len(Client(timeout=5).machines()) == 3
+    finally:
+        del os.environ["FLOTTA_ENDPOINT"]
+        os.environ.update(env)
+
     # A watch over the API's server-sent events.
     with client.watch("units", timeout=10) as watch:
         client.submit(deploy.with_absolute_commands(UnitFile.read(deploy.DEFAULT_UNIT)), "sample.application@.service")

@@ -11,8 +11,9 @@
 //! listings rather than watches: simple, and it converges after any missed
 //! event by construction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use flotta_engine::{Engine, EngineOptions};
@@ -20,10 +21,13 @@ use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Endpoint, Machine, TargetState, UnitState};
 use flotta_registry::{LeaseId, Registry};
 use flotta_unit_spec::flotta_options::{EndpointSpec, FlottaOptions};
+use flotta_unit_spec::glob::glob_match;
 use flotta_unit_spec::name::UnitName;
-use flotta_unit_spec::service::ServiceConfig;
+use flotta_unit_spec::service::{RestartPolicy, ServiceConfig};
 use flotta_unit_spec::specifier::SpecifierContext;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::error::AgentError;
@@ -57,15 +61,105 @@ struct Managed {
     hash: String,
     endpoint: Option<EndpointSpec>,
     registered: bool,
-    healthy_since: Option<Instant>,
-    last_check: Option<Instant>,
+    health: Health,
     published: Option<(ActiveState, SubState, Option<u32>)>,
     /// The unit file could not be turned into a service (`load: error`).
     load_error: Option<String>,
     /// The target state last acted on: start and stop are sent on change
     /// only, so a failed or finished unit stays so (as under systemd).
     target: Option<TargetState>,
+    /// A stop waiting out `DrainSec=` (cancelled by a start meanwhile).
+    draining: Option<JoinHandle<()>>,
+    /// Its `Conflicts=` patterns (`None`: unknown, as for a unit adopted
+    /// without a readable file).
+    conflicts: Option<Vec<String>>,
 }
+
+impl Managed {
+    fn new(
+        handle: UnitHandle,
+        hash: String,
+        endpoint: Option<EndpointSpec>,
+        load_error: Option<String>,
+        conflicts: Option<Vec<String>>,
+    ) -> Managed {
+        Managed {
+            handle,
+            hash,
+            endpoint,
+            registered: false,
+            health: Health::default(),
+            published: None,
+            load_error,
+            target: None,
+            draining: None,
+            conflicts,
+        }
+    }
+}
+
+/// A unit on its way off this machine: draining, stopping, cleaning up.
+struct Leaving {
+    task: JoinHandle<()>,
+    /// Its `Conflicts=` patterns (`None`: unknown).
+    conflicts: Option<Vec<String>>,
+}
+
+impl Leaving {
+    /// Whether unit `name` (declaring `theirs`) must wait until this one,
+    /// `mine`, is gone: they conflict, or this one's conflicts are unknown.
+    fn blocks(&self, mine: &str, name: &str, theirs: &[String]) -> bool {
+        self.conflicts.as_ref().is_none_or(|patterns| {
+            patterns.iter().any(|p| glob_match(p, name))
+                || theirs.iter().any(|p| glob_match(p, mine))
+        })
+    }
+}
+
+/// An endpoint's health as HAProxy keeps a server's: `HealthFall=` failing
+/// probes in a row take it down, `HealthRise=` passing ones bring it back.
+/// A unit that just started is up at its first pass, so starting is not
+/// slowed by `rise`.
+#[derive(Debug, Default)]
+struct Health {
+    up: bool,
+    /// Went down since the unit started: coming back takes `rise` passes.
+    fell: bool,
+    passes: u32,
+    fails: u32,
+    last_probe: Option<Instant>,
+}
+
+impl Health {
+    fn due(&self, interval: Duration) -> bool {
+        self.last_probe.is_none_or(|t| t.elapsed() >= interval)
+    }
+
+    /// Counts a probe; returns whether the endpoint is up now.
+    fn record(&mut self, ok: bool, spec: &EndpointSpec) -> bool {
+        self.last_probe = Some(Instant::now());
+        if ok {
+            self.passes = self.passes.saturating_add(1);
+            self.fails = 0;
+            if !self.up && (!self.fell || self.passes >= spec.health_rise) {
+                self.up = true;
+            }
+        } else {
+            self.fails = self.fails.saturating_add(1);
+            self.passes = 0;
+            if self.up && self.fails >= spec.health_fall {
+                self.up = false;
+                self.fell = true;
+            }
+        }
+        self.up
+    }
+}
+
+/// Health probes in flight at once, per agent.
+const PROBES_AT_ONCE: usize = 64;
+/// Units draining and stopping at once, per agent.
+const STOPS_AT_ONCE: usize = 32;
 
 /// One machine's agent.
 pub struct Agent<B> {
@@ -78,6 +172,9 @@ pub struct Agent<B> {
     engine: Option<Engine<B>>,
     /// The store revision the units were last reconciled at.
     reconciled: Option<u64>,
+    /// Whether what an earlier agent left running was checked (once, at
+    /// the first reconcile).
+    swept: bool,
     /// Every unit as the scheduler sees it (for `Global=`), parsed once per change.
     specs: flotta_engine::SpecCache,
     /// No reconciliation before this: reading the cluster takes at most a
@@ -85,13 +182,28 @@ pub struct Agent<B> {
     paced_until: Option<Instant>,
     /// Renews the lease on its own schedule, so a long round (thousands of
     /// units) never lets the machine expire.
-    renewer: Option<tokio::task::JoinHandle<()>>,
+    renewer: Option<JoinHandle<()>>,
+    /// The machine's lease as the engine's task sees it.
+    lease_watch: watch::Sender<Option<LeaseId>>,
+    /// The engine's own task: placement never waits for this machine's
+    /// drains and stops.
+    leader: Option<JoinHandle<()>>,
+    /// Units on their way out (draining, stopping), each in its own task.
+    leaving: BTreeMap<String, Leaving>,
+    /// Bounds `leaving`'s work in flight.
+    stops: Arc<Semaphore>,
+    /// A wanted unit waited for its earlier self to finish leaving:
+    /// reconcile again.
+    retry: bool,
 }
 
 impl<B> Drop for Agent<B> {
     fn drop(&mut self) {
         if let Some(r) = self.renewer.take() {
             r.abort();
+        }
+        if let Some(l) = self.leader.take() {
+            l.abort();
         }
     }
 }
@@ -112,6 +224,10 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     /// The state directory cannot be prepared.
     pub fn new(registry: Registry<B>, options: AgentOptions) -> Result<Self, AgentError> {
         let journal = Journal::open(options.state_dir.join("journal"), 8 << 20)?;
+        // Where adopted units' files are kept (see `unit_file_path`).
+        let unit_files = options.state_dir.join("unit-files");
+        std::fs::create_dir_all(&unit_files)
+            .map_err(AgentError::io(format!("creating {}", unit_files.display())))?;
         let env_file = options
             .identity
             .write_environment_file(&options.state_dir)?;
@@ -137,9 +253,15 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             units: BTreeMap::new(),
             engine,
             reconciled: None,
+            swept: false,
             specs: flotta_engine::SpecCache::default(),
             paced_until: None,
             renewer: None,
+            lease_watch: watch::Sender::new(None),
+            leader: None,
+            leaving: BTreeMap::new(),
+            stops: Arc::new(Semaphore::new(STOPS_AT_ONCE)),
+            retry: false,
         })
     }
 
@@ -158,6 +280,10 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), AgentError> {
         self.register().await?;
+        if let Some(engine) = self.engine.take() {
+            let lease = self.lease_watch.subscribe();
+            self.leader = Some(tokio::spawn(lead(engine, lease, self.options.period)));
+        }
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -189,6 +315,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             .await
             .map_err(AgentError::registry("registering the machine"))?;
         self.lease = Some(lease);
+        self.lease_watch.send_replace(Some(lease));
         self.renewed = Some(Instant::now());
         if let Some(r) = self.renewer.take() {
             r.abort();
@@ -229,11 +356,16 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     /// Registry failures (the next tick tries again).
     pub async fn tick(&mut self) -> Result<(), AgentError> {
         self.keep_lease().await?;
-        if let (Some(engine), Some(lease)) = (self.engine.as_mut(), self.lease) {
-            // The engine's failures are its own; the machine's duties go on.
-            if let Err(e) = engine.tick(lease).await {
-                tracing::warn!("engine: {e}");
-            }
+        // Without `run` (which gives the engine its own task), lead here.
+        if let (Some(engine), Some(lease)) = (self.engine.as_mut(), self.lease)
+            && let Err(e) = engine.tick(lease).await
+        {
+            tracing::warn!("engine: {e}");
+        }
+        let before = self.leaving.len();
+        self.leaving.retain(|_, l| !l.task.is_finished());
+        if self.leaving.len() != before || std::mem::take(&mut self.retry) {
+            self.reconciled = None;
         }
         let revision = self
             .registry
@@ -290,11 +422,15 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         for unit in self.global_units(&wanted, globals) {
             wanted.insert(unit.name.clone(), (unit.clone(), unit.target_state));
         }
+        // What this agent cannot read (a record a newer writer stored, say)
+        // it leaves as it is: a partial listing is no reason to stop a unit.
+        let mut unreadable = assigned.unreadable();
+        unreadable.extend(units.unreadable());
         // Leaving units: endpoint first, drain, then stop.
         let leaving: Vec<String> = self
             .units
             .keys()
-            .filter(|n| !wanted.contains_key(*n))
+            .filter(|n| !wanted.contains_key(*n) && !unreadable.contains(*n))
             .cloned()
             .collect();
         for name in leaving {
@@ -302,8 +438,43 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 self.retire(&name, m).await;
             }
         }
+        if !self.swept {
+            let mut keep = unreadable;
+            keep.extend(wanted.keys().cloned());
+            self.sweep(&keep).await;
+            self.swept = true;
+        }
         for (name, (unit, target)) in wanted {
+            if self.leaving.contains_key(&name) {
+                // Back before its earlier self has stopped: once it has.
+                self.retry = true;
+                continue;
+            }
+            if self.units.get(&name).is_some_and(|m| m.hash != unit.hash) {
+                // New contents (`--replace`): the old stops, then the new
+                // runs in its place.
+                if let Some(m) = self.units.remove(&name) {
+                    self.retire(&name, m).await;
+                }
+                self.retry = true;
+                continue;
+            }
             if !self.units.contains_key(&name) {
+                // Conflicts= holds on this machine too: not while a unit it
+                // conflicts with is still stopping here.
+                let theirs = self
+                    .specs
+                    .get(&name)
+                    .map(|spec| spec.requirements.conflicts.clone())
+                    .unwrap_or_default();
+                if self
+                    .leaving
+                    .iter()
+                    .any(|(mine, l)| l.blocks(mine, &name, &theirs))
+                {
+                    self.retry = true;
+                    continue;
+                }
                 self.adopt_unit(&name, &unit);
             }
             let Some(m) = self.units.get_mut(&name) else {
@@ -313,11 +484,19 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 continue;
             }
             m.target = Some(target);
+            if let Some(draining) = m.draining.take() {
+                draining.abort();
+            }
             match target {
                 TargetState::Launched => m.handle.start(),
                 _ => {
-                    withdraw(&self.registry, &name, m).await;
-                    m.handle.stop();
+                    let drain = withdraw(&self.registry, &name, m).await;
+                    let (handle, gate) = (m.handle.clone(), self.stops.clone());
+                    m.draining = Some(tokio::spawn(async move {
+                        let _turn = gate.acquire_owned().await;
+                        tokio::time::sleep(drain).await;
+                        handle.stop();
+                    }));
                 }
             }
         }
@@ -385,6 +564,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 // it. Register again before claiming anything.
                 tracing::warn!("lost the machine lease ({e}); registering again");
                 self.lease = None;
+                self.lease_watch.send_replace(None);
                 for m in self.units.values_mut() {
                     m.registered = false;
                     m.published = None;
@@ -396,9 +576,16 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         }
     }
 
-    fn adopt_unit(&mut self, name: &str, unit: &flotta_registry::model::Unit) {
+    /// The service a unit file describes, its endpoint, and why it cannot
+    /// be loaded (journaled) if it cannot.
+    fn load(
+        &self,
+        name: &str,
+        contents: &str,
+    ) -> (ServiceConfig, Option<EndpointSpec>, Option<String>) {
         let parsed = (|| -> Result<(ServiceConfig, Option<EndpointSpec>), String> {
-            let file = unit.unit_file().map_err(|e| e.to_string())?;
+            let file =
+                flotta_unit_spec::syntax::UnitFile::parse(contents).map_err(|e| e.to_string())?;
             let uname = UnitName::parse(name).map_err(|e| e.to_string())?;
             let ctx =
                 SpecifierContext::for_unit(&uname).hostname(self.options.identity.hostname.clone());
@@ -407,7 +594,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 FlottaOptions::from_unit(&file, Some(&uname)).map_err(|e| e.to_string())?;
             Ok((config, flotta.endpoint))
         })();
-        let (config, endpoint, load_error) = match parsed {
+        match parsed {
             Ok((config, endpoint)) => (config, endpoint, None),
             Err(why) => {
                 let why = format!("cannot load the unit file: {why}");
@@ -418,37 +605,87 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                     .append(name, crate::journal::Stream::Agent, &why);
                 (ServiceConfig::default(), None, Some(why))
             }
-        };
-        let handle = self.supervisor.supervise(name, config);
-        self.units.insert(
-            name.to_owned(),
-            Managed {
-                handle,
-                hash: unit.hash.clone(),
-                endpoint,
-                registered: false,
-                healthy_since: None,
-                last_check: None,
-                published: None,
-                load_error,
-                target: None,
-            },
-        );
+        }
     }
 
+    /// Where the agent keeps the file of a unit it supervises: what stops
+    /// the unit (`ExecStop=`, `ExecStopPost=`) when it is destroyed while
+    /// the agent is down.
+    fn unit_file_path(&self, name: &str) -> PathBuf {
+        self.options.state_dir.join("unit-files").join(name)
+    }
+
+    fn adopt_unit(&mut self, name: &str, unit: &flotta_registry::model::Unit) {
+        let (config, endpoint, load_error) = self.load(name, &unit.contents);
+        let path = self.unit_file_path(name);
+        if let Err(e) = std::fs::write(&path, &unit.contents) {
+            tracing::warn!(unit = name, "cannot keep the unit file: {e}");
+        }
+        let handle = self.supervisor.supervise(name, config);
+        let conflicts = self
+            .specs
+            .get(name)
+            .map(|spec| spec.requirements.conflicts.clone());
+        let managed = Managed::new(handle, unit.hash.clone(), endpoint, load_error, conflicts);
+        self.units.insert(name.to_owned(), managed);
+    }
+
+    /// Stops what an earlier agent on this machine left running and this
+    /// one is not meant to run (destroyed or moved while no agent ran): the
+    /// process is adopted under its kept unit file, so `ExecStop=` and
+    /// `ExecStopPost=` run, and stopped. Units it cannot read it leaves.
+    async fn sweep(&mut self, keep: &BTreeSet<String>) {
+        for name in self.supervisor.recorded() {
+            if keep.contains(&name) || self.units.contains_key(&name) {
+                continue;
+            }
+            let contents = std::fs::read_to_string(self.unit_file_path(&name)).unwrap_or_default();
+            let (mut config, endpoint, load_error) = self.load(&name, &contents);
+            // Stopping is all that is left to do: never start it again.
+            config.restart = RestartPolicy::No;
+            tracing::info!(unit = %name, "stopping a unit this machine no longer runs");
+            let handle = self.supervisor.supervise(&name, config);
+            // Adopted first (active, or failed if it died meanwhile): a
+            // handle dropped before would leave the process running.
+            let _ = handle
+                .wait_until(Duration::from_secs(10), |s| {
+                    s.active != ActiveState::Inactive
+                })
+                .await;
+            let managed = Managed::new(handle, String::new(), endpoint, load_error, None);
+            self.retire(&name, managed).await;
+        }
+    }
+
+    /// Takes a unit off this machine: its endpoint now; waiting out
+    /// `DrainSec=`, the stop and the clean-up in a task of its own (see
+    /// `leaving`), so nothing else waits for them.
     async fn retire(&mut self, name: &str, mut m: Managed) {
-        withdraw(&self.registry, name, &mut m).await;
-        m.handle.stop();
-        let _ = m
-            .handle
-            .wait_until(Duration::from_secs(120), |s| {
-                matches!(s.active, ActiveState::Inactive | ActiveState::Failed)
-            })
-            .await;
-        let _ = self
-            .registry
-            .delete_unit_state(name, &self.options.identity.id)
-            .await;
+        if let Some(draining) = m.draining.take() {
+            draining.abort();
+        }
+        let drain = withdraw(&self.registry, name, &mut m).await;
+        let m_conflicts = m.conflicts.take();
+        let registry = self.registry.clone();
+        let machine = self.options.identity.id.clone();
+        let file = self.unit_file_path(name);
+        let (unit, gate) = (name.to_owned(), self.stops.clone());
+        let task = tokio::spawn(async move {
+            let _turn = gate.acquire_owned().await;
+            tokio::time::sleep(drain).await;
+            m.handle.stop();
+            let _ = m
+                .handle
+                .wait_until(Duration::from_secs(120), |s| {
+                    matches!(s.active, ActiveState::Inactive | ActiveState::Failed)
+                })
+                .await;
+            let _ = registry.delete_unit_state(&unit, &machine).await;
+            let _ = std::fs::remove_file(file);
+        });
+        let conflicts = m_conflicts;
+        self.leaving
+            .insert(name.to_owned(), Leaving { task, conflicts });
     }
 
     fn endpoint(&self, name: &str, spec: &EndpointSpec) -> Endpoint {
@@ -505,12 +742,63 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                     m.published = Some(now);
                 }
             }
-            let Some(spec) = self.units.get(&name).and_then(|m| m.endpoint.clone()) else {
+        }
+        self.probe().await;
+        self.register_endpoints(lease).await
+    }
+
+    /// Probes, all at once (a bounded number in flight), the `HealthCheck=`
+    /// of every running unit whose interval has passed.
+    async fn probe(&mut self) {
+        let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(PROBES_AT_ONCE));
+        let mut probes = tokio::task::JoinSet::new();
+        for (name, m) in &self.units {
+            let Some(spec) = &m.endpoint else { continue };
+            let Some(check) = spec.health_check.clone() else {
                 continue;
             };
-            let running = s.active == ActiveState::Active && s.sub == SubState::Running;
-            let registered = self.units.get(&name).is_some_and(|m| m.registered);
-            if running && !registered && self.healthy(&name, &spec).await {
+            if !running(&m.handle) || !m.health.due(spec.health_check_interval) {
+                continue;
+            }
+            let ep = self.endpoint(name, spec);
+            let (name, gate) = (name.clone(), gate.clone());
+            probes.spawn(async move {
+                let _turn = gate.acquire_owned().await;
+                let ok = check_ok(&check, &format!("{}:{}", ep.address, ep.port)).await;
+                (name, ok)
+            });
+        }
+        while let Some(done) = probes.join_next().await {
+            let Ok((name, ok)) = done else { continue };
+            if let Some(m) = self.units.get_mut(&name)
+                && let Some(spec) = &m.endpoint
+            {
+                let was = m.health.up;
+                if m.health.record(ok, spec) != was {
+                    let now = if was { "failing: withdrawn" } else { "passing" };
+                    tracing::info!(unit = %name, "health check {now}");
+                }
+            }
+        }
+    }
+
+    /// Registers the endpoint of every running unit that is healthy (or has
+    /// no `HealthCheck=`) and withdraws the others'.
+    async fn register_endpoints(&mut self, lease: LeaseId) -> Result<(), AgentError> {
+        let names: Vec<String> = self.units.keys().cloned().collect();
+        for name in names {
+            let Some(m) = self.units.get_mut(&name) else {
+                continue;
+            };
+            let Some(spec) = m.endpoint.clone() else {
+                continue;
+            };
+            let is_running = running(&m.handle);
+            if !is_running {
+                m.health = Health::default();
+            }
+            let up = is_running && (spec.health_check.is_none() || m.health.up);
+            if up && !m.registered {
                 let ep = self.endpoint(&name, &spec);
                 self.registry
                     .put_endpoint(&ep, lease)
@@ -519,51 +807,52 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 if let Some(m) = self.units.get_mut(&name) {
                     m.registered = true;
                 }
-            } else if !running && registered {
+            } else if !up && m.registered {
+                m.registered = false;
                 let _ = self.registry.delete_endpoint(&spec.service, &name).await;
-                if let Some(m) = self.units.get_mut(&name) {
-                    m.registered = false;
-                    m.healthy_since = None;
-                }
             }
         }
         Ok(())
     }
-
-    /// Whether the unit's `HealthCheck=` passes (always, without one).
-    async fn healthy(&mut self, name: &str, spec: &EndpointSpec) -> bool {
-        let Some(url) = &spec.health_check else {
-            return true;
-        };
-        let ep = self.endpoint(name, spec);
-        let Some(m) = self.units.get_mut(name) else {
-            return false;
-        };
-        if m.last_check
-            .is_some_and(|t| t.elapsed() < spec.health_check_interval)
-        {
-            return false;
-        }
-        m.last_check = Some(Instant::now());
-        let ok = check_ok(url, &format!("{}:{}", ep.address, ep.port)).await;
-        if ok {
-            m.healthy_since.get_or_insert_with(Instant::now);
-        }
-        ok
-    }
 }
 
-/// Deregisters a unit's endpoint and waits its `DrainSec=`, so balancers
-/// stop sending before `ExecStop=` runs.
-async fn withdraw<B: KvBackend>(registry: &Registry<B>, name: &str, m: &mut Managed) {
+/// Whether the unit's main process runs (what an endpoint needs).
+fn running(handle: &UnitHandle) -> bool {
+    let s = handle.status();
+    s.active == ActiveState::Active && s.sub == SubState::Running
+}
+
+/// Deregisters a unit's endpoint; returns its `DrainSec=` (zero if it was
+/// not registered), which the caller waits out before `ExecStop=` so
+/// balancers stop sending first.
+async fn withdraw<B: KvBackend>(registry: &Registry<B>, name: &str, m: &mut Managed) -> Duration {
+    let mut drain = Duration::ZERO;
     if let (true, Some(spec)) = (m.registered, &m.endpoint) {
         if let Err(e) = registry.delete_endpoint(&spec.service, name).await {
             tracing::warn!(unit = name, "deregistering the endpoint: {e}");
         }
-        tokio::time::sleep(spec.drain).await;
+        drain = spec.drain;
     }
     m.registered = false;
-    m.healthy_since = None;
+    m.health = Health::default();
+    drain
+}
+
+/// The engine's loop, in its own task: a round every `period` while the
+/// machine holds a lease.
+async fn lead<B: KvBackend>(
+    mut engine: Engine<B>,
+    lease: watch::Receiver<Option<LeaseId>>,
+    period: Duration,
+) {
+    loop {
+        tokio::time::sleep(period).await;
+        let Some(l) = *lease.borrow() else { continue };
+        // The engine's failures are its own; the machine's duties go on.
+        if let Err(e) = engine.tick(l).await {
+            tracing::warn!("engine: {e}");
+        }
+    }
 }
 
 /// Probes a `HealthCheck=` within two seconds: `tcp://host:port` connects;

@@ -142,7 +142,10 @@ impl Tree {
     /// Sends `sig` to the group and to everything in the cgroup.
     pub(crate) fn signal(&self, sig: Signal) {
         crate::supervisor::kill_group(self.pgid, sig);
-        for pid in self.cgroup_pids() {
+        let pids = self.cgroup_pids();
+        // Those that left the group are still the unit's to reap.
+        crate::reaper::unit_members(&pids);
+        for pid in pids {
             if let Ok(p) = i32::try_from(pid) {
                 let _ = nsig::kill(Pid::from_raw(p), sig);
             }
@@ -158,15 +161,28 @@ impl Tree {
                 .any(crate::supervisor::pid_alive)
     }
 
-    /// The daemon a `Type=forking` parent left behind: the first process of
-    /// the group, else of the cgroup (a daemon that called `setsid`).
-    pub(crate) fn first(&self) -> Option<u32> {
-        crate::supervisor::first_in_group(self.pgid).or_else(|| {
-            let mut pids = self.cgroup_pids();
-            pids.retain(|p| *p != self.pgid && crate::supervisor::pid_alive(*p));
-            pids.sort_unstable();
-            pids.first().copied()
-        })
+    /// The daemon a `Type=forking` parent left behind, guessed as systemd
+    /// does: the one process of the unit re-parented to the agent (the
+    /// subreaper); failing that, the first process of the group, else of the
+    /// cgroup (a daemon that called `setsid`).
+    pub(crate) fn main_guess(&self) -> Option<u32> {
+        let group = crate::supervisor::group_pids(self.pgid);
+        let mut cgroup = self.cgroup_pids();
+        cgroup.retain(|p| *p != self.pgid && crate::supervisor::pid_alive(*p));
+        cgroup.sort_unstable();
+        let me = std::process::id();
+        let mut adopted: Vec<u32> = group
+            .iter()
+            .chain(&cgroup)
+            .copied()
+            .filter(|&p| crate::reaper::stat(p).is_some_and(|s| s.ppid == me))
+            .collect();
+        adopted.sort_unstable();
+        adopted.dedup();
+        match adopted.as_slice() {
+            [only] => Some(*only),
+            _ => group.first().or(cgroup.first()).copied(),
+        }
     }
 
     /// Removes the unit's cgroup once it is empty, and the supervisor's

@@ -52,6 +52,7 @@ pub mod dev;
 pub mod error;
 pub mod journal;
 pub mod machine;
+mod reaper;
 pub mod supervisor;
 
 pub use error::AgentError;

@@ -248,6 +248,7 @@ impl Supervisor {
         env: Vec<(String, String)>,
     ) -> Self {
         let runtime_dir = runtime_dir.into();
+        crate::reaper::enable();
         Supervisor {
             journal,
             cgroups: Cgroups::detect(&runtime_dir),
@@ -278,6 +279,24 @@ impl Supervisor {
         &self.journal
     }
 
+    /// Units with a record of a main process this supervisor (or an
+    /// earlier one on the same state) started, by name: candidates for
+    /// adoption, or for a stop if no longer wanted.
+    pub fn recorded(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.runtime_dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                Some(name.to_str()?.strip_suffix(RECORD_SUFFIX)?.to_owned())
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Starts supervising `unit` (inactive until [`UnitHandle::start`]).
     pub fn supervise(&self, unit: &str, config: ServiceConfig) -> UnitHandle {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -298,6 +317,9 @@ impl Supervisor {
         }
     }
 }
+
+/// A unit's record of its running main process: `<unit>.state.json`.
+const RECORD_SUFFIX: &str = ".state.json";
 
 struct Run {
     unit: String,
@@ -452,7 +474,7 @@ impl Run {
     fn record_path(&self) -> PathBuf {
         self.sup
             .runtime_dir
-            .join(format!("{}.state.json", self.unit))
+            .join(format!("{}{RECORD_SUFFIX}", self.unit))
     }
 
     /// Notes the running main process, so a restarted agent can adopt it.
@@ -508,6 +530,8 @@ impl Run {
             child: None,
             pid: main_pid,
             adopted: true,
+            starttime: None,
+            status: None,
         };
         Some(self.running(pgid, &mut main, &env).await)
     }
@@ -549,6 +573,9 @@ impl Run {
 
     fn environment(&self, main_pid: Option<u32>) -> Result<Vec<(String, String)>, String> {
         let mut env: Vec<(String, String)> = self.sup.env.clone();
+        env.extend(self.login_environment());
+        env.extend(self.config.environment.iter().cloned());
+        // Files come last: they override `Environment=` (systemd.exec).
         for f in &self.config.environment_files {
             let path = match &self.sup.environment_file {
                 Some(generated) => crate::machine::map_environment_file(&f.path, generated),
@@ -564,11 +591,49 @@ impl Run {
                 Err(e) => return Err(format!("EnvironmentFile={}: {e}", f.path)),
             }
         }
-        env.extend(self.config.environment.iter().cloned());
         if let Some(pid) = main_pid {
             env.push(("MAINPID".into(), pid.to_string()));
         }
         Ok(env)
+    }
+
+    /// What systemd sets from the user database: `USER` always (without
+    /// `User=`, the agent's own user, as systemd's is root), and with `User=`
+    /// also `LOGNAME`, `HOME` and `SHELL`, leaving out a home of `/` and a
+    /// nologin shell as systemd does.
+    fn login_environment(&self) -> Vec<(String, String)> {
+        let Some(user) = &self.config.user else {
+            return nix::unistd::User::from_uid(nix::unistd::geteuid())
+                .ok()
+                .flatten()
+                .map(|u| vec![("USER".to_owned(), u.name)])
+                .unwrap_or_default();
+        };
+        // An unknown user fails the spawn, with the reason.
+        let Ok(u) = lookup_user(user) else {
+            return Vec::new();
+        };
+        let mut env = vec![
+            ("USER".to_owned(), u.name.clone()),
+            ("LOGNAME".to_owned(), u.name),
+        ];
+        if let Some(home) = u.dir.to_str()
+            && home.starts_with('/')
+            && !home.trim_start_matches('/').is_empty()
+        {
+            env.push(("HOME".to_owned(), home.to_owned()));
+        }
+        let placeholder = u
+            .shell
+            .file_name()
+            .is_none_or(|n| n == "nologin" || n == "false" || n == "true");
+        if let Some(shell) = u.shell.to_str()
+            && shell.starts_with('/')
+            && !placeholder
+        {
+            env.push(("SHELL".to_owned(), shell.to_owned()));
+        }
+        env
     }
 
     /// A command ready to spawn in its own process group.
@@ -609,10 +674,7 @@ impl Run {
         let mut ids = None;
         if !cmd.prefixes.full_privileges && !cmd.prefixes.no_setuid {
             if let Some(user) = &self.config.user {
-                let u = nix::unistd::User::from_name(user)
-                    .ok()
-                    .flatten()
-                    .ok_or_else(|| format!("User={user} does not exist"))?;
+                let u = lookup_user(user)?;
                 let name = std::ffi::CString::new(u.name.as_str())
                     .map_err(|_| format!("User={user}: not a valid name"))?;
                 let groups = nix::unistd::getgrouplist(&name, u.gid)
@@ -624,10 +686,7 @@ impl Run {
                 });
             }
             if let Some(group) = &self.config.group {
-                let g = nix::unistd::Group::from_name(group)
-                    .ok()
-                    .flatten()
-                    .ok_or_else(|| format!("Group={group} does not exist"))?;
+                let g = lookup_group(group)?;
                 ids.get_or_insert(Ids {
                     uid: None,
                     gid: None,
@@ -639,6 +698,45 @@ impl Run {
         // Joining the cgroup before exec: nothing the command forks escapes.
         crate::cgroup::prepare(&mut c, &self.tree(0), ids);
         Ok(Command::from(c))
+    }
+
+    /// The daemon a `Type=forking` start process left: the pid in
+    /// `PIDFile=` (waited for until the start timeout, as systemd waits),
+    /// else systemd's guess.
+    async fn forked_main(
+        &self,
+        pgid: u32,
+        timeout: Option<Duration>,
+    ) -> Result<Option<u32>, (String, Ending)> {
+        let tree = self.tree(pgid);
+        let Some(path) = &self.config.pid_file else {
+            return Ok(tree.main_guess());
+        };
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let named = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| t.trim().parse::<u32>().ok())
+                .filter(|&p| p > 1 && pid_alive(p));
+            if named.is_some() {
+                return Ok(named);
+            }
+            if !tree.alive() {
+                return Err((
+                    format!(
+                        "PIDFile={path}: no pid of a running process, and nothing of the unit is left"
+                    ),
+                    Ending::Resources,
+                ));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err((
+                    format!("PIDFile={path}: no pid of a running process before the start timeout"),
+                    Ending::Timeout,
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     fn capture(&self, child: &mut Child) {
@@ -913,7 +1011,17 @@ impl Run {
                 Some(Ok(e)) => return Some(self.fail(e, Some(pgid)).await),
                 Some(Err(_)) | None => return Some(self.fail(Ending::Timeout, Some(pgid)).await),
             }
-            let daemon = self.tree(pgid).first();
+            let daemon = match self.forked_main(pgid, start_timeout).await {
+                Ok(pid) => {
+                    // Its status is the unit's to reap, wherever it is.
+                    crate::reaper::unit_members(pid.as_slice());
+                    pid
+                }
+                Err((why, e)) => {
+                    self.why(&why);
+                    return Some(self.fail(e, Some(pgid)).await);
+                }
+            };
             self.status.send_modify(|s| s.main_pid = daemon);
         }
         if let Some((path, sock)) = notify {
@@ -953,10 +1061,13 @@ impl Run {
         let main_pid = self.status.borrow().main_pid.unwrap_or(pgid);
         self.save_record(pgid, main_pid);
         self.set(ActiveState::Active, SubState::Running);
+        let forking = self.config.service_type == ServiceType::Forking;
         let mut main = Main {
-            child: (self.config.service_type != ServiceType::Forking).then_some(child),
+            child: (!forking).then_some(child),
             pid: main_pid,
             adopted: false,
+            starttime: forking.then(|| proc_starttime(main_pid)).flatten(),
+            status: None,
         };
         self.running(pgid, &mut main, &env).await
     }
@@ -976,9 +1087,12 @@ impl Run {
                     break status.map_or(Ending::Lost, |s| self.judge(s, true));
                 }
                 () = tokio::time::sleep(Duration::from_millis(100)), if forking => {
-                    if !self.tree(pgid).alive() {
-                        // A daemon's exit status goes to its parent, not to us.
-                        break if main.adopted { Ending::Lost } else { Ending::Clean };
+                    match main.try_done() {
+                        Some(Some(status)) => break self.judge(status, true),
+                        // Its status went to a parent other than the agent.
+                        Some(None) if main.adopted => break Ending::Lost,
+                        Some(None) => break Ending::Clean,
+                        None => {}
                     }
                 }
                 req = self.requests.recv() => {
@@ -1008,8 +1122,22 @@ impl Run {
             self.why(&format!("main process {}", exited.describe()));
         }
         self.record(exited);
+        if exited == Ending::Clean && self.config.remain_after_exit {
+            // systemd: the unit stays active (exited), with whatever the main
+            // process left running, until it is stopped.
+            self.set(ActiveState::Active, SubState::Exited);
+            loop {
+                match self.requests.recv().await {
+                    Some(Request::Start | Request::Reload) => {}
+                    Some(Request::Stop) => break,
+                    None => return None,
+                }
+            }
+            self.stop(pgid, env, main).await;
+            return None;
+        }
         // Whatever the main process left behind goes too.
-        self.kill_rest(pgid).await;
+        self.kill_rest(pgid, None).await;
         self.stop_post(env).await;
         let active = if exited == Ending::Clean {
             ActiveState::Inactive
@@ -1026,9 +1154,10 @@ impl Run {
     }
 
     async fn fail(&mut self, e: Ending, pgid: Option<u32>) -> Ending {
+        let main_pid = self.status.borrow().main_pid;
         self.record(e);
         if let Some(p) = pgid {
-            self.kill_rest(p).await;
+            self.kill_rest(p, main_pid).await;
         }
         let env = self.environment(None).unwrap_or_default();
         self.stop_post(&env).await;
@@ -1045,6 +1174,11 @@ impl Run {
             for cmd in &self.config.exec_stop_post {
                 let _ = self.control("ExecStopPost", cmd, env, timeout).await;
             }
+        }
+        // As systemd does once the service is dead: a stale file would
+        // name a gone (or reused) pid at the next start.
+        if let Some(path) = &self.config.pid_file {
+            let _ = std::fs::remove_file(path);
         }
         self.tree(0).release();
     }
@@ -1101,14 +1235,32 @@ impl Run {
         if !gone {
             self.set(ActiveState::Deactivating, SubState::StopSigkill);
             self.log("stop timed out; sending SIGKILL");
-            if self.config.kill_mode != KillMode::None {
-                tree.signal(NixSignal::SIGKILL);
+            match self.config.kill_mode {
+                KillMode::ControlGroup | KillMode::Mixed => tree.signal(NixSignal::SIGKILL),
+                KillMode::Process => {
+                    if let Some(pid) = main_pid {
+                        let _ = nsig::kill(Pid::from_raw(pid as i32), NixSignal::SIGKILL);
+                    }
+                }
+                KillMode::None => {}
             }
             wait_gone(
                 &tree,
                 main,
                 Some(Instant::now() + Duration::from_secs(5)),
                 self.config.kill_mode,
+            )
+            .await;
+        }
+        if self.config.kill_mode == KillMode::Mixed && tree.alive() {
+            // KillMode=mixed: the main process got KillSignal=, the rest of
+            // the unit gets SIGKILL (systemd.kill).
+            tree.signal(NixSignal::SIGKILL);
+            wait_gone(
+                &tree,
+                main,
+                Some(Instant::now() + Duration::from_secs(5)),
+                KillMode::ControlGroup,
             )
             .await;
         }
@@ -1120,14 +1272,28 @@ impl Run {
         self.set(ActiveState::Inactive, SubState::Dead);
     }
 
-    async fn kill_rest(&self, pgid: u32) {
+    /// Ends what is left of a run: `KillSignal=` to the group, SIGKILL after
+    /// `TimeoutStopSec=`. With `KillMode=mixed` only `main_pid`, if it still
+    /// runs, gets `KillSignal=`, and the rest SIGKILL.
+    async fn kill_rest(&self, pgid: u32, main_pid: Option<u32>) {
         let tree = self.tree(pgid);
         if self.config.kill_mode == KillMode::None || !tree.alive() {
             return;
         }
-        tree.signal(signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM));
+        let sig = signal(self.config.kill_signal.number).unwrap_or(NixSignal::SIGTERM);
         let deadline =
             Instant::now() + limit(self.config.timeout_stop).unwrap_or(Duration::from_secs(90));
+        if self.config.kill_mode == KillMode::Mixed {
+            if let Some(pid) = main_pid.filter(|&p| pid_alive(p)) {
+                let _ = nsig::kill(Pid::from_raw(pid as i32), sig);
+                while pid_alive(pid) && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+            tree.signal(NixSignal::SIGKILL);
+        } else {
+            tree.signal(sig);
+        }
         while tree.alive() && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -1229,7 +1395,7 @@ impl Drop for TailGuard {
 /// enough in a big agent to stall the runtime's workers, and with them the
 /// lease renewal and the API.
 async fn spawn(mut c: Command) -> std::io::Result<Child> {
-    tokio::task::spawn_blocking(move || c.spawn())
+    tokio::task::spawn_blocking(move || crate::reaper::spawning(|| c.spawn(), Child::id))
         .await
         .map_err(std::io::Error::other)?
 }
@@ -1247,17 +1413,20 @@ fn read_from(path: &std::path::Path, offset: u64) -> std::io::Result<Vec<u8>> {
 /// field 22): with the pid, it tells a process from a later one that reused
 /// the pid.
 fn proc_starttime(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split(' ').nth(19)?.parse().ok()
+    crate::reaper::stat(pid).map(|s| s.starttime)
 }
 
-/// The main process: our child, or one adopted from an earlier agent.
+/// The main process: our child, a forking daemon, or one adopted from an
+/// earlier agent.
 struct Main {
     child: Option<Child>,
     pid: u32,
     /// Started by an earlier agent: no exit status will reach us.
     adopted: bool,
+    /// A daemon's start time, to take its status from the reaper.
+    starttime: Option<u64>,
+    /// A daemon's status, once taken.
+    status: Option<ExitStatus>,
 }
 
 impl Main {
@@ -1274,7 +1443,8 @@ impl Main {
         }
     }
 
-    /// `Some(status)` once exited.
+    /// `Some(status)` once exited; `Some(None)` when the status went
+    /// elsewhere (its parent is not the agent).
     fn try_done(&mut self) -> Option<Option<ExitStatus>> {
         match &mut self.child {
             Some(c) => match c.try_wait() {
@@ -1282,13 +1452,57 @@ impl Main {
                 Ok(None) => None,
                 Err(_) => Some(None),
             },
-            None => (!pid_alive(self.pid)).then_some(None),
+            None => {
+                if self.status.is_some() {
+                    return Some(self.status);
+                }
+                let Some(t) = self.starttime else {
+                    return (!pid_alive(self.pid)).then_some(None);
+                };
+                let seen = crate::reaper::stat(self.pid).filter(|s| s.starttime == t);
+                if seen.is_some_and(|s| s.state != 'Z') {
+                    return None;
+                }
+                // Gone (reaped, so its status is stored if it was ours) or a
+                // zombie (whose status the reaper stores soon, if ours).
+                self.status = crate::reaper::take(self.pid, t, seen.is_none());
+                match seen {
+                    _ if self.status.is_some() => Some(self.status),
+                    Some(s) if s.ppid == std::process::id() => None,
+                    _ => Some(None),
+                }
+            }
         }
     }
 }
 
+/// `User=` as systemd reads it: a name, or a numeric id; either must be in
+/// the user database.
+fn lookup_user(user: &str) -> Result<nix::unistd::User, String> {
+    let found = match user.parse::<u32>() {
+        Ok(uid) => nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)),
+        Err(_) => nix::unistd::User::from_name(user),
+    };
+    found
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("User={user} does not exist"))
+}
+
+/// `Group=` as systemd reads it: a name, or a numeric id in the group database.
+fn lookup_group(group: &str) -> Result<nix::unistd::Group, String> {
+    let found = match group.parse::<u32>() {
+        Ok(gid) => nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid)),
+        Err(_) => nix::unistd::Group::from_name(group),
+    };
+    found
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("Group={group} does not exist"))
+}
+
 pub(crate) fn pid_alive(pid: u32) -> bool {
-    proc_stat(pid).is_some_and(|(state, _)| state != 'Z')
+    crate::reaper::stat(pid).is_some_and(|s| s.state != 'Z')
 }
 
 /// A state's systemd name (`active`, `stop-sigterm`, …).
@@ -1309,39 +1523,20 @@ pub(crate) fn kill_group(pgid: u32, sig: NixSignal) {
 
 /// Whether any process of the group is still there (zombies excepted).
 pub(crate) fn group_alive(pgid: u32) -> bool {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return false;
-    };
-    entries.flatten().any(|e| {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            return false;
-        };
-        proc_stat(pid).is_some_and(|(state, pg)| pg == pgid && state != 'Z')
-    })
+    crate::reaper::processes().any(|pid| in_group(pid, pgid))
 }
 
-/// The first living process of a group other than its leader.
-pub(crate) fn first_in_group(pgid: u32) -> Option<u32> {
-    let entries = std::fs::read_dir("/proc").ok()?;
-    let mut pids: Vec<u32> = entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()))
-        .filter(|&pid| proc_stat(pid).is_some_and(|(state, pg)| pg == pgid && state != 'Z'))
+/// The living processes of a group, lowest pid first.
+pub(crate) fn group_pids(pgid: u32) -> Vec<u32> {
+    let mut pids: Vec<u32> = crate::reaper::processes()
+        .filter(|&pid| in_group(pid, pgid))
         .collect();
     pids.sort_unstable();
-    pids.into_iter().next()
+    pids
 }
 
-/// (state, process group) from `/proc/PID/stat`.
-fn proc_stat(pid: u32) -> Option<(char, u32)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command may contain spaces and parentheses: fields follow the last ')'.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let mut f = rest.split(' ');
-    let state = f.next()?.chars().next()?;
-    let _ppid = f.next()?;
-    let pgrp = f.next()?.parse().ok()?;
-    Some((state, pgrp))
+fn in_group(pid: u32, pgid: u32) -> bool {
+    crate::reaper::stat(pid).is_some_and(|s| s.pgid == pgid && s.state != 'Z')
 }
 
 async fn wait_gone(

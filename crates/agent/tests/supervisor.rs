@@ -640,3 +640,415 @@ async fn starts_queue_behind_the_limit_and_a_stop_cancels_a_queued_one() {
         until(u, "stopped", |s| s.active == ActiveState::Inactive).await;
     }
 }
+
+/// Writes an executable shell script into `dir`.
+fn script(dir: &Path, name: &str, body: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("script");
+    path
+}
+
+/// The stdout lines of a unit's journal, once there is one.
+async fn stdout_of(sup: &Supervisor, unit: &str) -> Vec<String> {
+    let start = std::time::Instant::now();
+    loop {
+        let log = sup.journal().read(unit, None, None).expect("journal");
+        let out: Vec<String> = log
+            .iter()
+            .filter(|e| e.stream == Stream::Stdout)
+            .map(|e| e.text.clone())
+            .collect();
+        if !out.is_empty() {
+            return out;
+        }
+        assert!(
+            start.elapsed() < LIMIT,
+            "{unit} wrote nothing; journal: {log:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// systemd.exec: "Settings from these files override settings made with
+/// Environment=", and a later file wins over an earlier one.
+#[tokio::test]
+async fn environment_files_override_environment() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (first, second) = (dir.path().join("first.env"), dir.path().join("second.env"));
+    std::fs::write(&first, "FROM=first-file\nONLY_FIRST=1\n").expect("env");
+    std::fs::write(&second, "FROM=second-file\n").expect("env");
+    let show = script(dir.path(), "show.sh", "echo \"$FROM $ONLY_FIRST $KEPT\"");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nType=oneshot\nEnvironment=FROM=environment KEPT=env\nEnvironmentFile={}\nEnvironmentFile={}\n\
+         Environment=FROM=later-environment\nExecStart=/bin/sh {}\n",
+        first.display(),
+        second.display(),
+        show.display()
+    );
+    let u = sup.supervise("envorder.service", config("envorder.service", &text));
+    u.start();
+    assert_eq!(
+        stdout_of(&sup, "envorder.service").await,
+        ["second-file 1 env"]
+    );
+    let s = until(&u, "done", |s| s.starts == 1 && s.sub == SubState::Dead).await;
+    assert_eq!(s.result, "success", "{s:?}");
+}
+
+/// systemd.kill: with KillMode=mixed, SIGTERM goes to the main process only
+/// and the rest of the unit gets SIGKILL once it is gone.
+#[tokio::test]
+async fn kill_mode_mixed_sigkills_the_rest_after_the_main_process() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (pidfile, got_term) = (dir.path().join("helper.pid"), dir.path().join("got-term"));
+    let helper = script(
+        dir.path(),
+        "helper.sh",
+        &format!(
+            "trap 'echo term > {}' TERM\necho $$ > {}\nwhile :; do sleep 0.05; done",
+            got_term.display(),
+            pidfile.display()
+        ),
+    );
+    let main = script(
+        dir.path(),
+        "main.sh",
+        &format!("/bin/sh {} &\nexec sleep 600", helper.display()),
+    );
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nKillMode=mixed\nExecStart=/bin/sh {}\n",
+        main.display()
+    );
+    let u = sup.supervise("mixed.service", config("mixed.service", &text));
+    u.start();
+    until(&u, "running", running).await;
+    let helper_pid = pid_from(&sup, "mixed.service", &pidfile).await;
+    u.stop();
+    let s = until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    let left = pid_alive(helper_pid);
+    if left {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &helper_pid.to_string()])
+            .status();
+    }
+    assert!(
+        !left,
+        "KillMode=mixed SIGKILLs the rest of the unit on stop"
+    );
+    assert!(!got_term.exists(), "only the main process gets SIGTERM");
+    assert_eq!(s.result, "success", "{s:?}");
+}
+
+/// A passwd entry: (name, home, shell).
+fn passwd(uid: u32) -> (String, String, String) {
+    let u = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+        .expect("passwd")
+        .unwrap_or_else(|| panic!("no user {uid} on this host"));
+    let text = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    (u.name, text(u.dir), text(u.shell))
+}
+
+/// `User=`/`Group=` take numeric ids, and the unit gets `USER`, `LOGNAME`,
+/// `HOME` and `SHELL` as systemd sets them (home `/` and nologin shells left
+/// out); without `User=` only `USER`. Needs root, as the other tests do.
+#[tokio::test]
+async fn numeric_user_and_group_with_the_login_environment() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let show = script(
+        dir.path(),
+        "who.sh",
+        "echo \"$(id -u):$(id -g) ${USER-unset} ${LOGNAME-unset} ${HOME-unset} ${SHELL-unset}\"",
+    );
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let sup = supervisor(dir.path());
+    let run = |unit: &str, ids: &str| {
+        let text = format!(
+            "[Service]\nType=oneshot\n{ids}ExecStart=/bin/sh {}\n",
+            show.display()
+        );
+        sup.supervise(unit, config(unit, &text))
+    };
+    let (root, root_home, root_shell) = passwd(0);
+    let (nobody, nobody_home, nobody_shell) = passwd(65534);
+    let (uid, gid) = (
+        nix::unistd::geteuid().as_raw(),
+        nix::unistd::getegid().as_raw(),
+    );
+    let me = passwd(uid).0;
+    let expected_nobody = format!(
+        "65534:65534 {nobody} {nobody} {} {}",
+        if nobody_home.trim_matches('/').is_empty() {
+            "unset"
+        } else {
+            &nobody_home
+        },
+        if nobody_shell.ends_with("nologin") {
+            "unset"
+        } else {
+            &nobody_shell
+        }
+    );
+    for (unit, ids, expected) in [
+        (
+            "uid0.service",
+            "User=0\nGroup=0\n",
+            format!("0:0 {root} {root} {root_home} {root_shell}"),
+        ),
+        (
+            "nobody.service",
+            "User=65534\nGroup=65534\n",
+            expected_nobody,
+        ),
+        (
+            "nouser.service",
+            "",
+            format!("{uid}:{gid} {me} unset unset unset"),
+        ),
+    ] {
+        let u = run(unit, ids);
+        u.start();
+        assert_eq!(stdout_of(&sup, unit).await, [expected], "{unit}");
+        let s = until(&u, "done", |s| s.starts == 1 && s.sub == SubState::Dead).await;
+        assert_eq!(s.result, "success", "{unit}: {s:?}");
+    }
+}
+
+/// A forking daemon killed by a signal fails its unit as systemd reports it
+/// (`failed`, result `signal`), and `Restart=on-failure` starts it again:
+/// the agent is a subreaper, so the daemon's status reaches it.
+#[tokio::test]
+async fn a_crashed_forking_daemon_fails_and_restarts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let daemon = "Type=forking\nExecStart=/bin/sh -c 'sleep 600 & exit 0'\n";
+    let once = sup.supervise(
+        "crash.service",
+        config("crash.service", &format!("[Service]\n{daemon}")),
+    );
+    let again = sup.supervise(
+        "again.service",
+        config(
+            "again.service",
+            &format!("[Service]\nRestart=on-failure\nRestartSec=50ms\n{daemon}"),
+        ),
+    );
+    once.start();
+    again.start();
+    let first = until(&once, "running", running)
+        .await
+        .main_pid
+        .expect("pid");
+    let second = until(&again, "running", running)
+        .await
+        .main_pid
+        .expect("pid");
+    for pid in [first, second] {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .expect("kill the daemon");
+    }
+    let ended = |s: &UnitStatus| matches!(s.active, ActiveState::Failed | ActiveState::Inactive);
+    let s = until(&once, "ended", ended).await;
+    assert_eq!(
+        (s.active, s.sub, s.result.as_str(), s.exit_signal),
+        (ActiveState::Failed, SubState::Failed, "signal", Some(9)),
+        "{s:?}"
+    );
+    let s = until(&again, "restarted", |s| s.starts == 2 && running(s)).await;
+    assert_ne!(s.main_pid, Some(second), "a new daemon runs");
+    wait_line(&sup, "again.service", "main process was killed by signal 9").await;
+    again.stop();
+    until(&again, "dead", |s| s.sub == SubState::Dead).await;
+}
+
+/// `PIDFile=` names the main process of a forking unit, not the first
+/// process left: killing it ends the unit (the rest goes too), and the file
+/// is removed once the unit is dead.
+#[tokio::test]
+async fn pid_file_names_the_forking_main_process() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (pidfile, helper_file) = (dir.path().join("app.pid"), dir.path().join("helper.pid"));
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nType=forking\nPIDFile={}\nExecStart=/bin/sh -c 'sleep 600 & echo $! > {}; sleep 600 & echo $! > {}; exit 0'\n",
+        pidfile.display(),
+        helper_file.display(),
+        pidfile.display()
+    );
+    let u = sup.supervise("pidfile.service", config("pidfile.service", &text));
+    u.start();
+    let s = until(&u, "running", running).await;
+    let named = pid_from(&sup, "pidfile.service", &pidfile).await;
+    let helper = pid_from(&sup, "pidfile.service", &helper_file).await;
+    assert_eq!(
+        s.main_pid,
+        Some(named),
+        "the main process is the one in PIDFile="
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(named as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill the daemon");
+    let s = until(&u, "ended", |s| {
+        matches!(s.active, ActiveState::Failed | ActiveState::Inactive)
+    })
+    .await;
+    let helper_left = pid_alive(helper);
+    if helper_left {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &helper.to_string()])
+            .status();
+    }
+    assert_eq!(
+        (s.active, s.result.as_str(), s.exit_signal),
+        (ActiveState::Failed, "signal", Some(9)),
+        "{s:?}"
+    );
+    assert!(
+        !helper_left,
+        "the rest of the unit goes with its main process"
+    );
+    assert!(
+        !pidfile.exists(),
+        "the PID file is removed once the unit is dead"
+    );
+}
+
+/// The agent reaps its units' orphans, never a child someone else in the
+/// process waits for, even one in a process group of its own.
+#[tokio::test]
+async fn the_reaper_leaves_other_children_alone() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let mut by_std = std::process::Command::new("/bin/sh")
+        .args(["-c", "exit 7"])
+        .process_group(0)
+        .spawn()
+        .expect("spawn");
+    let mut by_tokio = tokio::process::Command::new("/bin/sh")
+        .args(["-c", "exit 9"])
+        .process_group(0)
+        .spawn()
+        .expect("spawn");
+    let zombie = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+            s.rsplit(')')
+                .next()
+                .is_some_and(|r| r.trim_start().starts_with('Z'))
+        })
+    };
+    let start = std::time::Instant::now();
+    while !(zombie(by_std.id()) && by_tokio.id().is_some_and(zombie)) {
+        assert!(start.elapsed() < LIMIT, "the children never exited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A unit orphan reaped meanwhile: the reaper has looked at every child.
+    let u = sup.supervise(
+        "orphan.service",
+        config(
+            "orphan.service",
+            "[Service]\nType=forking\nExecStart=/bin/sh -c 'sleep 600 & exit 0'\n",
+        ),
+    );
+    u.start();
+    let daemon = until(&u, "running", running).await.main_pid.expect("pid");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(daemon as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill the daemon");
+    let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
+    assert_eq!(s.result, "signal", "{s:?}");
+    assert_eq!(by_std.wait().expect("std wait").code(), Some(7));
+    assert_eq!(by_tokio.wait().await.expect("tokio wait").code(), Some(9));
+}
+
+/// systemd: with RemainAfterExit=yes a unit whose main process exited
+/// cleanly stays active (exited), whatever its type, and what the main
+/// process left keeps running until the stop.
+#[tokio::test]
+async fn remain_after_exit_keeps_a_simple_unit_active() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pidfile = dir.path().join("helper.pid");
+    let sup = supervisor(dir.path());
+    let text = format!(
+        "[Service]\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 600 & echo $! > {}'\nExecStop=/bin/echo stopping\n",
+        pidfile.display()
+    );
+    let u = sup.supervise("remain.service", config("remain.service", &text));
+    u.start();
+    let helper = pid_from(&sup, "remain.service", &pidfile).await;
+    // Started by now: Dead is where the main process's exit led.
+    let s = until(&u, "exited", |s| {
+        matches!(s.sub, SubState::Exited | SubState::Dead | SubState::Failed)
+    })
+    .await;
+    let left = pid_alive(helper);
+    assert_eq!(
+        (s.active, s.sub, s.result.as_str()),
+        (ActiveState::Active, SubState::Exited, "success"),
+        "{s:?}"
+    );
+    assert!(left, "what the main process left keeps running");
+    u.stop();
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    wait_line(&sup, "remain.service", "stopping").await;
+    assert!(!pid_alive(helper), "the stop ends the rest");
+}
+
+/// The agent is a subreaper: what a unit's main process leaves behind
+/// becomes the agent's child, and the agent reaps it once the unit's end
+/// kills it, rather than piling up zombies.
+#[tokio::test]
+async fn a_units_orphans_leave_no_zombie() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path());
+    let u = sup.supervise(
+        "orphans.service",
+        config(
+            "orphans.service",
+            "[Service]\nExecStart=/bin/sh -c 'sleep 600 & sleep 600 & sleep 1'\n",
+        ),
+    );
+    u.start();
+    let pgid = until(&u, "running", running).await.main_pid.expect("pid");
+    // The main process exits; the sleeps it left are killed with the unit.
+    until(&u, "dead", |s| s.sub == SubState::Dead).await;
+    // This process's zombie children from the unit's process group.
+    let zombies = || -> Vec<u32> {
+        let me = std::process::id();
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+                    let f: Vec<&str> = s
+                        .rsplit(')')
+                        .next()
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .collect();
+                    f.first() == Some(&"Z")
+                        && f.get(1) == Some(&me.to_string().as_str())
+                        && f.get(2) == Some(&pgid.to_string().as_str())
+                })
+            })
+            .collect()
+    };
+    let start = std::time::Instant::now();
+    while !zombies().is_empty() {
+        assert!(start.elapsed() < LIMIT, "zombies left: {:?}", zombies());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

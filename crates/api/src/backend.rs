@@ -13,7 +13,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use flotta_registry::kv::{Condition, EventStream, KeyValue, KvBackend, LeaseId, Page};
+use flotta_registry::kv::{
+    Compare, Condition, EventStream, KeyValue, KvBackend, LeaseId, Page, TxnOp, TxnOutcome,
+};
 use flotta_registry::{EtcdBackend, MemoryBackend};
 
 use crate::remote::Remote;
@@ -72,6 +74,14 @@ impl KvBackend for ClusterBackend {
 
     async fn delete(&self, key: &str, condition: Condition) -> flotta_registry::Result<bool> {
         each!(self, b => b.delete(key, condition).await)
+    }
+
+    async fn txn(
+        &self,
+        compares: &[Compare],
+        ops: &[TxnOp],
+    ) -> flotta_registry::Result<TxnOutcome> {
+        each!(self, b => b.txn(compares, ops).await)
     }
 
     async fn grant(&self, ttl: Duration) -> flotta_registry::Result<LeaseId> {

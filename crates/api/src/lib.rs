@@ -2,7 +2,7 @@
 //! clients work against a flotta cluster.
 //!
 //! Routes, JSON shapes, status codes, pagination tokens and the error body
-//! follow fleet (`../shared/reference/fleet-semantics.md`, section 2), under
+//! follow fleet (coreos/fleet's `api` package and `Documentation/api-v1.md`), under
 //! both `/fleet/v1` and `/v1-alpha`:
 //!
 //! | path | methods |
@@ -89,6 +89,7 @@
 
 pub mod backend;
 mod cluster;
+pub mod discover;
 mod fleet;
 mod page;
 pub mod remote;

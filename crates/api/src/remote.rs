@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
-use flotta_registry::kv::{Condition, Event, EventStream, KeyValue, KvBackend, LeaseId, Page};
+use flotta_registry::kv::{
+    Compare, Condition, Event, EventStream, KeyValue, KvBackend, LeaseId, Page, TxnOp, TxnOutcome,
+};
 use flotta_registry::{RegistryError, Result};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -32,7 +34,7 @@ use tokio::net::{TcpStream, UnixStream};
 use crate::cluster::{DrainBody, Endpoints, Why};
 use crate::wire::{
     DeletedReply, ErrorBody, GrantBody, LeaseReply, PATH, PutBody, QUERY, RevisionReply, TtlReply,
-    WirePage,
+    TxnBody, WirePage,
 };
 
 /// Where and how to reach a flotta API server.
@@ -511,6 +513,14 @@ impl KvBackend for Remote {
         };
         let r: DeletedReply = self.call(Method::DELETE, &path, NO_BODY).await?;
         Ok(r.deleted)
+    }
+
+    async fn txn(&self, compares: &[Compare], ops: &[TxnOp]) -> Result<TxnOutcome> {
+        let body = TxnBody {
+            compares: compares.to_vec(),
+            ops: ops.to_vec(),
+        };
+        self.call(Method::POST, "/v1/txn", Some(&body)).await
     }
 
     async fn grant(&self, ttl: Duration) -> Result<LeaseId> {

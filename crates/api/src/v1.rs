@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use crate::fleet::{MAX_BODY, query};
 use crate::wire::{
     DeleteBody, DeletedReply, ErrorBody, ErrorDetail, GrantBody, LeaseReply, PutBody,
-    RevisionReply, TtlReply, WireCondition, WirePage,
+    RevisionReply, TtlReply, TxnBody, WireCondition, WirePage,
 };
 
 /// How often an idle watch sends an SSE comment, so proxies and clients see
@@ -78,6 +78,7 @@ pub(crate) fn routes<B: KvBackend + Clone + Send + Sync + 'static>(
         .route("/v1/leases", post(grant::<B>))
         .route("/v1/leases/{id}/keepalive", post(keep_alive::<B>))
         .route("/v1/leases/{id}", axum::routing::delete(revoke::<B>))
+        .route("/v1/txn", post(txn::<B>))
         .route("/v1/revision", get(revision::<B>))
         .route("/v1/watch", get(watch::<B>))
         .with_state(registry)
@@ -204,6 +205,23 @@ async fn delete_key<B: KvBackend>(
         .unwrap_or(WireCondition::Always.into());
     match r.backend().delete(&key, condition).await {
         Ok(deleted) => json(&DeletedReply { deleted }),
+        Err(e) => registry_error(&e),
+    }
+}
+
+async fn txn<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
+    let t: TxnBody = match body(req).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return invalid(
+                "request body",
+                "missing; expected {\"compares\": [...], \"ops\": [...]}",
+            );
+        }
+        Err(res) => return res,
+    };
+    match r.backend().txn(&t.compares, &t.ops).await {
+        Ok(outcome) => json(&outcome),
         Err(e) => registry_error(&e),
     }
 }

@@ -2,7 +2,7 @@
 //! one definition, so both sides agree by construction.
 
 use flotta_registry::RegistryError;
-use flotta_registry::kv::{Condition, KeyValue, LeaseId, Page};
+use flotta_registry::kv::{Compare, Condition, KeyValue, LeaseId, Page, TxnOp};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,16 @@ pub(crate) struct DeletedReply {
     pub deleted: bool,
 }
 
+/// `POST /v1/txn`: writes `ops` if every comparison holds, all or nothing.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TxnBody {
+    #[serde(default)]
+    pub compares: Vec<Compare>,
+    #[serde(default)]
+    pub ops: Vec<TxnOp>,
+}
+
 /// A [`Page`] on the wire.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct WirePage {
@@ -178,6 +188,13 @@ impl ErrorDetail {
                 d.expected = Some(*expected);
                 d.actual = Some(*actual);
             }
+            RegistryError::Fenced { key, term, current } => {
+                d.code = 409;
+                d.kind = "fenced".into();
+                d.key = Some(key.clone());
+                d.expected = Some(*term);
+                d.actual = Some(*current);
+            }
             RegistryError::Compacted { requested, oldest } => {
                 d.code = 410;
                 d.kind = "compacted".into();
@@ -238,6 +255,11 @@ impl ErrorDetail {
                 expected: expected.unwrap_or(0),
                 actual: actual.unwrap_or(0),
             },
+            ("fenced", Some(key), _, _) => RegistryError::Fenced {
+                key,
+                term: expected.unwrap_or(0),
+                current: actual.unwrap_or(0),
+            },
             ("compacted", ..) => RegistryError::Compacted {
                 requested: requested.unwrap_or(0),
                 oldest: oldest.unwrap_or(0),
@@ -262,6 +284,11 @@ mod tests {
                 key: "/k".into(),
                 expected: 3,
                 actual: 0,
+            },
+            RegistryError::Fenced {
+                key: "/flotta/v1/leader/engine".into(),
+                term: 5,
+                current: 11,
             },
             RegistryError::Compacted {
                 requested: 2,

@@ -221,8 +221,14 @@ fn chown(path: &Path, owner: &str, dest: &Path) -> Result<(), BalancerError> {
         .map_err(BalancerError::io(format!("chown {}", path.display())))
 }
 
-/// Runs a shell command; on failure, its status and combined output.
-async fn run(command: &str) -> Result<(), (String, String)> {
+/// Runs a shell command (`sh -c`, at most 30 s); on failure, its status
+/// and combined output. Check and reload commands run this way (confd's
+/// `runCommand`; flotta-confd uses it too).
+///
+/// # Errors
+/// `(status, output)`: the exit status (or why it did not start or
+/// finish) and what it printed.
+pub async fn run(command: &str) -> Result<(), (String, String)> {
     let child = Command::new("sh")
         .arg("-c")
         .arg(command)

@@ -5,8 +5,6 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::backend::Pool;
-
 /// Waits for quiet before an update, and spaces updates apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Debounce {
@@ -33,10 +31,10 @@ impl Debounce {
         }
     }
 
-    /// The next settled pool: waits for a change, then for `quiet` without
-    /// one, then for `min_interval` since the last update. `None` when the
-    /// source is gone.
-    pub async fn next(&mut self, rx: &mut watch::Receiver<Pool>) -> Option<Pool> {
+    /// The next settled value (a pool, or any state a watch channel
+    /// carries): waits for a change, then for `quiet` without one, then for
+    /// `min_interval` since the last update. `None` when the source is gone.
+    pub async fn next<T: Clone>(&mut self, rx: &mut watch::Receiver<T>) -> Option<T> {
         rx.changed().await.ok()?;
         loop {
             match tokio::time::timeout(self.quiet, rx.changed()).await {
@@ -56,7 +54,7 @@ impl Debounce {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::Backend;
+    use crate::backend::{Backend, Pool};
 
     // Real time (tokio's paused clock needs its `test-util` feature, which
     // would change tokio's features for the whole test build). The burst only

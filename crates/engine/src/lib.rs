@@ -5,16 +5,26 @@
 //! lease, so a dead leader's lease expiry hands the job on. Each round the
 //! leader reads units, machines and assignments, asks
 //! [`flotta_scheduler::plan`] what to change, and writes it with
-//! compare-and-swap: an assignment is created only where none exists and
-//! removed only if it is still the one read. Two engines that both believe
-//! they lead (a partition, a slow lease expiry) therefore never place a unit
-//! twice: one write wins, the other is a conflict the next round re-reads.
+//! compare-and-swap: an assignment is created only where none exists, and
+//! moved or removed only if it is still the one read.
+//!
+//! Every write is also fenced: it is one transaction that lands only if the
+//! election's key still has the create revision this engine won it with
+//! (its term, see [`Fence`]); a move is one write. An engine that stalls
+//! mid-round past its lease (a pause, a slow disk) while another is elected
+//! therefore writes nothing when it resumes: its first write is refused,
+//! the round ends there ([`Round::fenced`]) and the engine no longer leads.
 //!
 //! A machine that disappears keeps its units for [`EngineOptions::grace`]
-//! (it may be restarting); after that they move. A drained machine (see
-//! [`Registry::put_drain`]) loses its units at once and gets no new ones.
-//! Units the scheduler cannot place get a [`Decision`] in the registry
-//! saying why.
+//! (it may be restarting); after that they move. A new leader cannot know
+//! when a machine that vanished before its term did so (perhaps a moment
+//! ago: it may be the old leader's own), so every unregistered machine that
+//! still holds assignments when a term starts gets a full grace from then.
+//! Its record went with its lease, so until the grace ends its units are
+//! left out of the plan as they are: not moved, not unscheduled, and
+//! nothing new placed there. A drained machine (see [`Registry::put_drain`])
+//! loses its units at once and gets no new ones. Units the scheduler cannot
+//! place get a [`Decision`] in the registry saying why.
 //!
 //! ```
 //! use std::time::Duration;
@@ -44,11 +54,12 @@
 )]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Assignment, Decision, Machine, TargetState, Unit};
-use flotta_registry::{LeaseId, Registry, RegistryError};
+use flotta_registry::{Fence, LeaseId, Registry, RegistryError};
 use flotta_scheduler::{Action, Desired, Observed, UnitSpec};
 use flotta_unit_spec::name::{UnitKind, UnitName};
 use serde::Serialize;
@@ -116,6 +127,9 @@ pub struct Round {
     pub deferred: usize,
     /// Units left unplaced.
     pub unplaced: usize,
+    /// The round ended at a write refused because another engine leads now
+    /// (or none does): nothing more was written, and `leader` is false.
+    pub fenced: bool,
 }
 
 /// One machine's engine.
@@ -123,8 +137,12 @@ pub struct Engine<B> {
     registry: Registry<B>,
     options: EngineOptions,
     term: Option<u64>,
-    /// Machines seen, with when they were last present.
-    seen: BTreeMap<String, (Machine, Instant)>,
+    /// Machines seen this term, with when they were last present; no record
+    /// for a machine known only by its assignments (gone before the term).
+    seen: BTreeMap<String, (Option<Machine>, Instant)>,
+    /// The term's first full read is still to come: it gives machines gone
+    /// before the term their grace.
+    new_term: bool,
     /// Decisions as last written (unit -> summary).
     decided: Option<BTreeMap<String, String>>,
     /// The store revision of the last round that left nothing pending: an
@@ -145,6 +163,7 @@ impl<B: KvBackend> Engine<B> {
             options,
             term: None,
             seen: BTreeMap::new(),
+            new_term: false,
             decided: None,
             settled: None,
             specs: SpecCache::default(),
@@ -176,6 +195,7 @@ impl<B: KvBackend> Engine<B> {
             }
             // A new term reads everything afresh.
             self.seen.clear();
+            self.new_term = true;
             self.decided = None;
             self.settled = None;
             self.paced_until = None;
@@ -218,20 +238,18 @@ impl<B: KvBackend> Engine<B> {
             .registry
             .machines()
             .await
-            .map_err(registry("listing machines"))?
-            .items;
-        for m in present {
-            self.seen.insert(m.id.clone(), (m, now));
+            .map_err(registry("listing machines"))?;
+        // A machine whose record does not decode is still there.
+        let mut present_ids: BTreeSet<String> = present.unreadable();
+        for id in &present_ids {
+            if let Some((_, at)) = self.seen.get_mut(id) {
+                *at = now;
+            }
         }
-        let grace = self.options.grace;
-        self.seen
-            .retain(|_, (_, at)| now.duration_since(*at) <= grace);
-        let vanished: BTreeSet<String> = self
-            .seen
-            .iter()
-            .filter(|(_, (_, at))| *at != now)
-            .map(|(id, _)| id.clone())
-            .collect();
+        present_ids.extend(present.items.iter().map(|m| m.id.clone()));
+        for m in present.items {
+            self.seen.insert(m.id.clone(), (Some(m), now));
+        }
 
         let drained: BTreeSet<String> = self
             .registry
@@ -242,33 +260,72 @@ impl<B: KvBackend> Engine<B> {
             .into_iter()
             .map(|d| d.machine)
             .collect();
-        let units = self.units().await?;
-        let assignments: BTreeMap<String, Assignment> = self
+        let (mut units, stored) = self.units().await?;
+        let listed = self
             .registry
             .assignments()
             .await
-            .map_err(registry("listing assignments"))?
+            .map_err(registry("listing assignments"))?;
+        // A unit whose assignment does not decode (a newer writer, say) is
+        // left exactly as it is, as is one whose record does not.
+        let unreadable = listed.unreadable();
+        units.retain(|u| !unreadable.contains(&u.name));
+        let assignments: BTreeMap<String, Assignment> = listed
             .items
             .into_iter()
             .map(|a| (a.unit.clone(), a))
             .collect();
         self.paced_until = Some(Instant::now() + now.elapsed() * 3);
+        if std::mem::take(&mut self.new_term) {
+            // When these vanished is unknown to a new leader: perhaps just
+            // now, so their grace starts now.
+            for a in assignments.values() {
+                self.seen.entry(a.machine.clone()).or_insert((None, now));
+            }
+        }
+        let grace = self.options.grace;
+        self.seen
+            .retain(|_, (_, at)| now.duration_since(*at) <= grace);
+        let vanished: BTreeSet<String> = self
+            .seen
+            .keys()
+            .filter(|id| !present_ids.contains(*id))
+            .cloned()
+            .collect();
+        // Units on a machine in its grace whose record this leader never had
+        // stay out of the plan: without the record the scheduler would find
+        // them misplaced and move them. A drain moves them all the same.
+        let held: BTreeSet<&str> = assignments
+            .values()
+            .filter(|a| {
+                !drained.contains(&a.machine)
+                    && self.seen.get(&a.machine).is_some_and(|(m, _)| m.is_none())
+            })
+            .map(|a| a.unit.as_str())
+            .collect();
 
+        let fence = Fence::new(ELECTION, term);
         let mut round = Round {
             leader: true,
             term: Some(term),
             ..Round::default()
         };
-        // Assignments of destroyed units go first.
-        let names: BTreeSet<&str> = units.iter().map(|u| u.name.as_str()).collect();
+        // Assignments of destroyed units go first: only of units that are
+        // gone, not of those that do not parse or decode.
         for (unit, a) in &assignments {
-            if !names.contains(unit.as_str()) {
+            if !stored.contains(unit) {
                 let action = Action::Unschedule {
                     unit: unit.clone(),
                     machine: a.machine.clone(),
                     reason: "the unit was destroyed".into(),
                 };
-                self.apply(action, &assignments, &mut round).await?;
+                if self
+                    .apply(action, &assignments, &fence, &mut round)
+                    .await?
+                    .is_break()
+                {
+                    return Ok(self.deposed(round));
+                }
             }
         }
         // A drained machine is, to the scheduler, gone: its units move.
@@ -276,10 +333,14 @@ impl<B: KvBackend> Engine<B> {
             machines: self
                 .seen
                 .values()
-                .filter(|(m, _)| !drained.contains(&m.id))
-                .map(|(m, _)| scheduler_machine(m))
+                .filter_map(|(m, _)| m.as_ref())
+                .filter(|m| !drained.contains(&m.id))
+                .map(scheduler_machine)
                 .collect(),
-            units,
+            units: units
+                .into_iter()
+                .filter(|u| !held.contains(u.name.as_str()))
+                .collect(),
         };
         let known: BTreeSet<&str> = desired.units.iter().map(|u| u.name.as_str()).collect();
         let observed = Observed {
@@ -300,19 +361,48 @@ impl<B: KvBackend> Engine<B> {
                 round.deferred += 1;
                 continue;
             }
-            self.apply(action, &assignments, &mut round).await?;
+            if self
+                .apply(action, &assignments, &fence, &mut round)
+                .await?
+                .is_break()
+            {
+                return Ok(self.deposed(round));
+            }
         }
         round.unplaced = plan.unplaced.len();
-        self.record(term, &plan.unplaced).await?;
+        if self.record(&fence, &plan.unplaced).await?.is_break() {
+            return Ok(self.deposed(round));
+        }
         // Our own writes moved the revision: settle on the next quiet round.
         let quiet = vanished.is_empty() && round.applied.is_empty() && round.conflicts == 0;
         self.settled = (quiet && round.deferred == 0).then_some(revision);
         Ok(round)
     }
 
-    /// Units that want a machine, as the scheduler sees them; templates and
-    /// unreadable units are skipped (the latter logged once per change).
-    async fn units(&mut self) -> Result<Vec<UnitSpec>, EngineError> {
+    /// Ends a round whose write was fenced off: another engine leads (or
+    /// none does), so this one stops writing and reads afresh if it leads
+    /// again.
+    fn deposed(&mut self, mut round: Round) -> Round {
+        tracing::warn!(
+            term = ?round.term,
+            "engine: another engine leads now; this round's remaining writes are dropped"
+        );
+        self.term = None;
+        self.seen.clear();
+        self.new_term = false;
+        self.decided = None;
+        self.settled = None;
+        self.paced_until = None;
+        round.leader = false;
+        round.fenced = true;
+        round
+    }
+
+    /// Units that want a machine, as the scheduler sees them (templates and
+    /// units whose file does not parse are skipped, the latter logged once
+    /// per change), and the name of every stored unit, including those
+    /// whose record does not decode.
+    async fn units(&mut self) -> Result<(Vec<UnitSpec>, BTreeSet<String>), EngineError> {
         let all = self
             .registry
             .all_units()
@@ -321,34 +411,41 @@ impl<B: KvBackend> Engine<B> {
         for (unit, why) in self.specs.update(&all.items) {
             tracing::warn!(unit = %unit, "engine: not placing: {why}");
         }
-        Ok(all
+        let specs = all
             .items
             .iter()
             .filter_map(|u| self.specs.get(&u.name).cloned())
-            .collect())
+            .collect();
+        let mut stored = all.unreadable();
+        stored.extend(all.items.iter().map(|u| u.name.clone()));
+        Ok((specs, stored))
     }
 
-    /// Writes one action with compare-and-swap; a lost race is counted, not
-    /// an error.
+    /// Writes one action with compare-and-swap under the term's fence; a
+    /// lost race is counted, not an error. Breaks when the fence is gone.
     async fn apply(
         &self,
         action: Action,
         assignments: &BTreeMap<String, Assignment>,
+        fence: &Fence,
         round: &mut Round,
-    ) -> Result<(), EngineError> {
+    ) -> Result<ControlFlow<()>, EngineError> {
         let outcome = match &action {
-            Action::Place { unit, machine, .. } => {
-                self.registry.assign(unit, machine).await.map(|_| true)
-            }
+            Action::Place { unit, machine, .. } => self
+                .registry
+                .assign_fenced(unit, machine, fence)
+                .await
+                .map(|_| true),
             Action::Move { unit, to, .. } => match assignments.get(unit) {
-                Some(a) => match self.registry.unassign(a).await {
-                    Ok(true) => self.registry.assign(unit, to).await.map(|_| true),
-                    other => other,
-                },
+                Some(a) => self
+                    .registry
+                    .reassign_fenced(a, to, fence)
+                    .await
+                    .map(|_| true),
                 None => Ok(false),
             },
             Action::Unschedule { unit, .. } => match assignments.get(unit) {
-                Some(a) => self.registry.unassign(a).await,
+                Some(a) => self.registry.unassign_fenced(a, fence).await.map(|_| true),
                 None => Ok(false),
             },
         };
@@ -356,23 +453,25 @@ impl<B: KvBackend> Engine<B> {
             Ok(true) => {
                 tracing::info!(?action, "engine: applied");
                 round.applied.push(action);
-                Ok(())
+                Ok(ControlFlow::Continue(()))
             }
             Ok(false) | Err(RegistryError::Conflict { .. }) => {
                 tracing::debug!(?action, "engine: lost a race; next round re-reads");
                 round.conflicts += 1;
-                Ok(())
+                Ok(ControlFlow::Continue(()))
             }
+            Err(RegistryError::Fenced { .. }) => Ok(ControlFlow::Break(())),
             Err(e) => Err(registry("writing an assignment")(e)),
         }
     }
 
-    /// Writes decisions that changed and removes those of placed units.
+    /// Writes decisions that changed and removes those of placed units,
+    /// under the term's fence. Breaks when the fence is gone.
     async fn record(
         &mut self,
-        term: u64,
+        fence: &Fence,
         unplaced: &[flotta_scheduler::Unplaced],
-    ) -> Result<(), EngineError> {
+    ) -> Result<ControlFlow<()>, EngineError> {
         let written = match self.decided.take() {
             Some(d) => d,
             None => self
@@ -393,23 +492,25 @@ impl<B: KvBackend> Engine<B> {
                     unit: u.unit.clone(),
                     summary: summary.clone(),
                     detail: serde_json::to_value(&u.explanation).unwrap_or_default(),
-                    term,
+                    term: fence.term,
                 };
-                self.registry
-                    .put_decision(&decision)
-                    .await
-                    .map_err(registry("recording a decision"))?;
+                match self.registry.put_decision_fenced(&decision, fence).await {
+                    Ok(_) => {}
+                    Err(RegistryError::Fenced { .. }) => return Ok(ControlFlow::Break(())),
+                    Err(e) => return Err(registry("recording a decision")(e)),
+                }
             }
             now.insert(u.unit.clone(), summary);
         }
         for unit in written.keys().filter(|u| !now.contains_key(*u)) {
-            self.registry
-                .delete_decision(unit)
-                .await
-                .map_err(registry("clearing a decision"))?;
+            match self.registry.delete_decision_fenced(unit, fence).await {
+                Ok(_) => {}
+                Err(RegistryError::Fenced { .. }) => return Ok(ControlFlow::Break(())),
+                Err(e) => return Err(registry("clearing a decision")(e)),
+            }
         }
         self.decided = Some(now);
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     }
 }
 

@@ -8,7 +8,7 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use cmd::control::{Listing, Verb};
 
 /// Run systemd-style units across a cluster (fleet + confd, rebuilt).
@@ -44,18 +44,25 @@ enum Command {
     /// Keep a load balancer following the registry: the built-in proxy
     /// (`--listen`) or external balancers' config files (`--config`).
     Balance(cmd::balance::BalanceArgs),
+    /// confd, drop-in: its flags, `confd.toml`, template resources and Go
+    /// templates, from etcd (`-backend etcdv3`) or a flotta API
+    /// (`-backend flotta`); `flotta confd -h` lists the flags.
+    Confd(cmd::confd::ConfdArgs),
     /// Inspect WebAssembly placement plugins.
     #[command(subcommand)]
     Plugin(cmd::plugin::PluginCommand),
     /// Store unit files in the cluster (a local file, else a local template,
     /// else a template already in the cluster).
-    Submit(cmd::control::UnitsArgs),
+    Submit(cmd::control::SubmitArgs),
     /// Place units on machines without starting them (target `loaded`).
-    Load(cmd::control::BlockArgs),
+    Load(cmd::control::LaunchArgs),
     /// Place and start units (target `launched`), waiting until they run.
-    Start(cmd::control::BlockArgs),
+    Start(cmd::control::LaunchArgs),
     /// Stop units, keeping them placed (target `loaded`).
     Stop(cmd::control::BlockArgs),
+    /// Stop units, wait until their machines report them stopped, then
+    /// start them again.
+    Restart(cmd::control::BlockArgs),
     /// Stop units and take them off their machines (target `inactive`).
     Unload(cmd::control::BlockArgs),
     /// Remove units from the cluster.
@@ -70,7 +77,7 @@ enum Command {
     /// Machines in the cluster: MACHINE IP METADATA.
     ListMachines(cmd::control::ListArgs),
     /// A unit's state on its machine, with the reason for a failure.
-    Status(cmd::control::UnitsArgs),
+    Status(cmd::control::StatusArgs),
     /// Print a unit file as the cluster stores it.
     Cat(cmd::control::OneUnitArgs),
     /// Where a unit runs, or why it does not (machine by machine).
@@ -89,22 +96,34 @@ enum Command {
     /// crash or restart a dev cluster's machine.
     #[command(subcommand)]
     Machine(cmd::machine::MachineCommand),
+    /// Print flotta's version (as `flotta --version`; fleetctl's `version`).
+    Version,
+    /// Print a shell completion script: `flotta completions bash >
+    /// /etc/bash_completion.d/flotta`.
+    Completions(cmd::docs::CompletionsArgs),
+    /// Write man pages (`flotta.1`, `flotta-start.1`, …) into a directory.
+    Man(cmd::docs::ManArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(&cli.log);
+    // `flotta confd` sets up logging itself, after reading confd's `-log-level`.
+    if !matches!(cli.command, Command::Confd(_)) {
+        init_tracing(&cli.log);
+    }
     let result = match cli.command {
         Command::Unit(command) => command.run(),
         Command::Plan(args) => cmd::plan::run(&args),
         Command::Plugin(command) => command.run(),
         Command::Balance(args) => cmd::balance::run(&args),
+        Command::Confd(args) => cmd::confd::run(&args, &cli.log),
         Command::Agent(args) => cmd::agent::run(&args),
         Command::Journal(args) => cmd::journal::run(&args),
-        Command::Submit(args) => cmd::control::run_units(Verb::Submit, &args, None),
-        Command::Load(args) => cmd::control::run_units(Verb::Load, args.units(), Some(&args)),
-        Command::Start(args) => cmd::control::run_units(Verb::Start, args.units(), Some(&args)),
+        Command::Submit(args) => cmd::control::run_submit(&args),
+        Command::Load(args) => cmd::control::run_launch(Verb::Load, &args),
+        Command::Start(args) => cmd::control::run_launch(Verb::Start, &args),
         Command::Stop(args) => cmd::control::run_units(Verb::Stop, args.units(), Some(&args)),
+        Command::Restart(args) => cmd::control::run_units(Verb::Restart, args.units(), Some(&args)),
         Command::Unload(args) => cmd::control::run_units(Verb::Unload, args.units(), Some(&args)),
         Command::Destroy(args) => cmd::control::run_units(Verb::Destroy, &args, None),
         Command::Scale(args) => cmd::control::run_scale(&args),
@@ -118,6 +137,12 @@ fn main() -> ExitCode {
         Command::Machine(command) => command.run(),
         Command::Demo(args) => cmd::demo::run(&args),
         Command::Greeter { listen } => greeter(listen),
+        Command::Version => {
+            println!("flotta version {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions(args) => cmd::docs::completions(&args, Cli::command()),
+        Command::Man(args) => cmd::docs::man(&args, Cli::command()),
     };
     match result {
         Ok(code) => code,
@@ -133,7 +158,7 @@ fn greeter(listen: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn init_tracing(filter: &str) {
+pub(crate) fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()

@@ -134,10 +134,48 @@ fn placed_once(api: &str) -> BTreeMap<String, String> {
 struct DevAgent(Child);
 
 impl Drop for DevAgent {
+    /// SIGTERM, so the dev cluster stops its units; SIGKILL if it has not
+    /// exited within 20 s.
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.0.id()) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A dev cluster of `machines` on the memory registry, its API on a free
+/// port: its state dir (first, so it is dropped after the process has
+/// stopped the units recorded in it), the process, the API's authority and
+/// URL.
+fn dev_cluster(machines: u16) -> (tempfile::TempDir, DevAgent, String, String) {
+    let state = tempfile::tempdir().expect("state dir");
+    let api = format!("127.0.0.1:{}", free_port());
+    let agent = DevAgent(
+        flotta()
+            .args(["agent", "--dev", "--machines", &machines.to_string()])
+            .args(["--registry", "memory", "--api-listen", &api, "--state-dir"])
+            .arg(state.path())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("flotta agent --dev"),
+    );
+    eventually("the API", LIMIT, || {
+        http(&api, "GET", "/v1/revision", None).is_some_and(|(s, _)| s == 200)
+    });
+    let endpoint = format!("http://{api}");
+    (state, agent, api, endpoint)
 }
 
 fn dev_machines(api: &str) -> Vec<Value> {
@@ -435,21 +473,7 @@ fn a_config_file_with_an_unknown_key_is_refused() {
 /// lines in a unit, against the embedded default.
 #[test]
 fn the_seeds_raw_key_lines_work_on_a_dev_cluster() {
-    let state = tempfile::tempdir().expect("state dir");
-    let api = format!("127.0.0.1:{}", free_port());
-    let endpoint = format!("http://{api}");
-    let _agent = DevAgent(
-        flotta()
-            .args(["agent", "--dev", "--machines", "2", "--registry", "memory"])
-            .args(["--api-listen", &api, "--state-dir"])
-            .arg(state.path())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("flotta agent --dev"),
-    );
-    eventually("the API", LIMIT, || {
-        http(&api, "GET", "/v1/revision", None).is_some_and(|(s, _)| s == 200)
-    });
+    let (_state, _agent, _api, endpoint) = dev_cluster(2);
     let exe = env!("CARGO_BIN_EXE_flotta");
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -556,4 +580,183 @@ fn machine_crash_goes_through_tls_and_the_token() {
     assert_eq!(body["machine"], id.as_str());
     let restarted = machine("s3cret", "restart", &id);
     assert!(restarted.status.success(), "{}", text(&restarted));
+}
+
+/// What fleetctl users type: `version`, `restart`, `FLEETCTL_ENDPOINT`,
+/// `--tunnel`; `unload` purges the unit's state as fleet does (its
+/// TestUnitLoad: load, unload, `list-units` empty); `status` reads as
+/// systemctl's, with the last journal lines.
+#[test]
+fn fleetctl_habits_work_on_a_dev_cluster() {
+    let version = flotta().arg("version").output().expect("flotta version");
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("flotta version {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    let (_state, _agent, _api, endpoint) = dev_cluster(2);
+    // fleetctl's variables, no flotta setting: the API of FLEETCTL_ENDPOINT.
+    let fleetctl = |args: &[&str]| {
+        let out = flotta()
+            .args(args)
+            .env_remove("FLOTTA_ETCD")
+            .env_remove("FLOTTA_ENDPOINT")
+            .env("FLEETCTL_ENDPOINT", &endpoint)
+            .env("FLEETCTL_DRIVER", "api")
+            .output()
+            .expect("flotta");
+        assert!(out.status.success(), "flotta {args:?}: {}", text(&out));
+        out
+    };
+    let listed = fleetctl(&["list-machines", "--tunnel", "core@10.0.0.1"]);
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 3);
+    assert!(
+        String::from_utf8_lossy(&listed.stderr).contains("--tunnel core@10.0.0.1 is not needed"),
+        "{}",
+        text(&listed)
+    );
+
+    let units = tempfile::tempdir().expect("units dir");
+    let hello = units.path().join("hello.service");
+    // `$$` is systemd's escape of `$`: the shell sees `$$`, its own pid.
+    std::fs::write(
+        &hello,
+        "[Service]\nExecStart=/bin/sh -c 'echo hello from $$$$; exec sleep 1000'\n",
+    )
+    .expect("write");
+    let hello = hello.display().to_string();
+
+    // load, then unload: the unit's state is gone from list-units.
+    cli(&endpoint, &["load", &hello, "--block-attempts", "120"]);
+    let listed = cli(&endpoint, &["list-units", "--no-legend"]);
+    assert!(listed.contains("hello.service"), "{listed}");
+    cli(
+        &endpoint,
+        &["unload", "hello.service", "--block-attempts", "120"],
+    );
+    assert_eq!(cli(&endpoint, &["list-units", "--no-legend"]), "");
+
+    // restart: a new main process, and status shows when, and its output.
+    cli(
+        &endpoint,
+        &["start", "hello.service", "--block-attempts", "120"],
+    );
+    let main_pid = || -> String {
+        let status = cli(&endpoint, &["status", "hello.service"]);
+        status
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Main PID: ").map(str::to_owned))
+            .unwrap_or_else(|| panic!("no Main PID in {status}"))
+    };
+    let before = main_pid();
+    let restarted = cli(
+        &endpoint,
+        &["restart", "hello.service", "--block-attempts", "120"],
+    );
+    assert!(
+        restarted.contains("Unit hello.service loaded on")
+            && restarted.contains("Unit hello.service launched on"),
+        "{restarted}"
+    );
+    let after = main_pid();
+    assert_ne!(before, after, "restart started a new process");
+    let mut status = String::new();
+    eventually("status with the new process's journal line", LIMIT, || {
+        status = cli(&endpoint, &["status", "hello.service", "-n", "20"]);
+        status.contains(&format!("hello from {after}"))
+    });
+    let active = status
+        .lines()
+        .find(|l| l.trim_start().starts_with("Active:"))
+        .expect("an Active: line");
+    assert!(
+        active.contains(" UTC; ") && active.ends_with(" ago"),
+        "{status}"
+    );
+
+    // destroy purges it too.
+    cli(&endpoint, &["destroy", "hello.service"]);
+    eventually("hello.service's state to go", LIMIT, || {
+        cli(&endpoint, &["list-units", "--no-legend"]).is_empty()
+    });
+}
+
+/// fleetctl's `--replace`: `start --replace` stores a changed unit file and
+/// the unit is restarted with it where it runs (a new main process, the new
+/// hash in its state); without it the change is refused and says so.
+#[test]
+fn start_replace_restarts_a_unit_with_its_new_contents() {
+    let (_state, _agent, api, endpoint) = dev_cluster(2);
+    let units = tempfile::tempdir().expect("units dir");
+    let path = units.path().join("hello.service");
+    let write = |text: &str| std::fs::write(&path, text).expect("write");
+    let hello = path.display().to_string();
+    write("[Service]\nExecStart=/bin/sleep 1000\n");
+    cli(&endpoint, &["start", &hello, "--block-attempts", "120"]);
+    let state = |api: &str| -> Option<(String, String, String)> {
+        let states = get_json(api, "/fleet/v1/state")["states"]
+            .as_array()
+            .cloned()?;
+        let s = states.iter().find(|s| s["name"] == "hello.service")?;
+        Some((
+            s["machineID"].as_str()?.to_owned(),
+            s["systemdActiveState"].as_str()?.to_owned(),
+            s["hash"].as_str()?.to_owned(),
+        ))
+    };
+    let mut first = None;
+    eventually("hello.service active", LIMIT, || {
+        first = state(&api).filter(|(_, active, _)| active == "active");
+        first.is_some()
+    });
+    let (machine, _, old_hash) = first.expect("a state");
+    let main_pid = || {
+        let status = cli(&endpoint, &["status", "hello.service"]);
+        status
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Main PID: ").map(str::to_owned))
+            .unwrap_or_else(|| panic!("no Main PID in {status}"))
+    };
+    let before = main_pid();
+
+    write("[Service]\nExecStart=/bin/sleep 2000\n");
+    // Without --replace, as fleetctl: the cluster's unit, and a warning.
+    let warned = flotta()
+        .args(["start", &hello, "--endpoint", &endpoint])
+        .output()
+        .expect("flotta");
+    assert!(warned.status.success(), "{}", text(&warned));
+    assert!(
+        String::from_utf8_lossy(&warned.stderr).contains("Add --replace to override"),
+        "{}",
+        text(&warned)
+    );
+    assert_eq!(
+        main_pid(),
+        before,
+        "the unit in the cluster is left as it is"
+    );
+
+    cli(
+        &endpoint,
+        &["start", "--replace", &hello, "--block-attempts", "120"],
+    );
+    assert!(cli(&endpoint, &["cat", "hello.service"]).contains("sleep 2000"));
+    let mut now = None;
+    eventually("hello.service running its new contents", LIMIT, || {
+        now = state(&api).filter(|(_, active, hash)| active == "active" && *hash != old_hash);
+        now.is_some()
+    });
+    assert_eq!(
+        now.map(|(m, _, _)| m),
+        Some(machine),
+        "restarted where it ran"
+    );
+    assert_ne!(main_pid(), before, "a new main process");
+
+    cli(&endpoint, &["destroy", "hello.service"]);
+    eventually("hello.service's state to go", LIMIT, || {
+        cli(&endpoint, &["list-units", "--no-legend"]).is_empty()
+    });
 }

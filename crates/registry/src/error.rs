@@ -16,6 +16,20 @@ pub enum RegistryError {
         /// The revision it has (0 = does not exist).
         actual: u64,
     },
+    /// A leader's write refused because the election's key is no longer the
+    /// one it won: another engine leads now (or nobody does), so this one
+    /// must stop writing.
+    #[error(
+        "{key}: fenced: the leader key is no longer term {term} (its creation is at revision {current}, 0 = no leader)"
+    )]
+    Fenced {
+        /// The election's leader key.
+        key: String,
+        /// The term the writer held (the key's create revision when it won).
+        term: u64,
+        /// The key's create revision now (0 = no leader).
+        current: u64,
+    },
     /// History from the requested revision is gone; re-list and watch from now.
     #[error(
         "revision {requested} is compacted; the oldest available is {oldest}: re-list, then watch from the list's revision"

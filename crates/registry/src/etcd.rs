@@ -1,5 +1,5 @@
 //! The etcd v3 backend: one key per object, JSON values, transactions for
-//! compare-and-swap, native leases and watches.
+//! compare-and-swap and multi-key writes, native leases and watches.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,10 @@ use etcd_client::{
 use futures::StreamExt;
 
 use crate::error::{RegistryError, Result};
-use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId, Page};
+use crate::kv::{
+    Compare as KvCompare, Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId,
+    Page, TxnOp as KvOp, TxnOutcome, check_ops,
+};
 
 /// How to reach etcd.
 #[derive(Debug, Clone)]
@@ -169,6 +172,34 @@ fn compare(key: &str, condition: Condition) -> Option<Compare> {
             CompareOp::Equal,
             i64::try_from(r).unwrap_or(i64::MAX),
         )),
+    }
+}
+
+fn revision_i64(r: u64) -> i64 {
+    i64::try_from(r).unwrap_or(i64::MAX)
+}
+
+fn etcd_compare(compare: &KvCompare) -> Compare {
+    match compare {
+        // etcd sees a missing key as created at revision 0.
+        KvCompare::Absent { key } => Compare::create_revision(key.as_str(), CompareOp::Equal, 0),
+        KvCompare::ModRevision { key, revision } => {
+            Compare::mod_revision(key.as_str(), CompareOp::Equal, revision_i64(*revision))
+        }
+        KvCompare::CreateRevision { key, revision } => {
+            Compare::create_revision(key.as_str(), CompareOp::Equal, revision_i64(*revision))
+        }
+    }
+}
+
+fn etcd_op(op: &KvOp) -> TxnOp {
+    match op {
+        KvOp::Put { key, value, lease } => TxnOp::put(
+            key.as_str(),
+            value.as_str(),
+            lease.map(|l| PutOptions::new().with_lease(i64::try_from(l).unwrap_or(0))),
+        ),
+        KvOp::Delete { key } => TxnOp::delete(key.as_str(), None),
     }
 }
 
@@ -330,6 +361,29 @@ impl KvBackend for EtcdBackend {
             TxnOpResponse::Delete(d) => d.deleted() > 0,
             _ => false,
         }))
+    }
+
+    async fn txn(&self, compares: &[KvCompare], ops: &[KvOp]) -> Result<TxnOutcome> {
+        check_ops(ops)?;
+        let lease = ops.iter().find_map(|op| match op {
+            KvOp::Put { lease, .. } => *lease,
+            KvOp::Delete { .. } => None,
+        });
+        let txn = Txn::new()
+            .when(compares.iter().map(etcd_compare).collect::<Vec<_>>())
+            .and_then(ops.iter().map(etcd_op).collect::<Vec<_>>());
+        // Conditional: never retried blindly.
+        let mut c = self.client.clone();
+        let resp = c
+            .txn(txn)
+            .await
+            .map_err(|e| lease_error(e, lease.unwrap_or(0)))?;
+        Ok(TxnOutcome {
+            succeeded: resp.succeeded(),
+            revision: resp
+                .header()
+                .map_or(0, |h| u64::try_from(h.revision()).unwrap_or(0)),
+        })
     }
 
     async fn grant(&self, ttl: Duration) -> Result<LeaseId> {

@@ -1,5 +1,6 @@
 //! The key-value layer every backend implements: revisions, conditional
-//! writes, leases and watches, with etcd v3's semantics.
+//! writes, multi-key transactions, leases and watches, with etcd v3's
+//! semantics.
 //!
 //! The typed [`crate::Registry`] is written once on top of this trait, so the
 //! memory and etcd backends agree by construction on everything above it.
@@ -40,6 +41,98 @@ pub enum Condition {
     Absent,
     /// Only if the key's last change was at this revision.
     ModRevision(u64),
+}
+
+/// A comparison a transaction makes before it writes (etcd's `Compare`).
+/// A key that does not exist has revision 0 in every comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compare {
+    /// The key does not exist.
+    Absent {
+        /// The key.
+        key: String,
+    },
+    /// The key's last change was at `revision`.
+    ModRevision {
+        /// The key.
+        key: String,
+        /// Its expected last change.
+        revision: u64,
+    },
+    /// The key was created at `revision` and not deleted since: a leader key
+    /// still holds the term it was won with.
+    CreateRevision {
+        /// The key.
+        key: String,
+        /// Its expected creation.
+        revision: u64,
+    },
+}
+
+impl Compare {
+    /// The key compared.
+    pub fn key(&self) -> &str {
+        match self {
+            Compare::Absent { key }
+            | Compare::ModRevision { key, .. }
+            | Compare::CreateRevision { key, .. } => key,
+        }
+    }
+}
+
+/// A write in a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxnOp {
+    /// Sets a key, on a lease if given.
+    Put {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+        /// The lease to attach it to.
+        #[serde(default)]
+        lease: Option<LeaseId>,
+    },
+    /// Deletes a key (nothing happens if it does not exist).
+    Delete {
+        /// The key.
+        key: String,
+    },
+}
+
+impl TxnOp {
+    /// The key written.
+    pub fn key(&self) -> &str {
+        match self {
+            TxnOp::Put { key, .. } | TxnOp::Delete { key } => key,
+        }
+    }
+}
+
+/// What a transaction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxnOutcome {
+    /// Every comparison held and every write was made; otherwise none was.
+    pub succeeded: bool,
+    /// The store's revision after the transaction (that of its writes, when
+    /// it made any).
+    pub revision: u64,
+}
+
+/// Refuses a transaction that writes one key twice, as etcd does.
+pub(crate) fn check_ops(ops: &[TxnOp]) -> Result<()> {
+    let mut keys = std::collections::BTreeSet::new();
+    for op in ops {
+        if !keys.insert(op.key()) {
+            return Err(crate::RegistryError::Invalid {
+                what: "transaction".into(),
+                reason: format!("{} is written twice", op.key()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// One page of a prefix listing.
@@ -96,6 +189,16 @@ pub trait KvBackend: Send + Sync {
 
     /// Deletes a key if `condition` holds; returns whether it existed.
     async fn delete(&self, key: &str, condition: Condition) -> Result<bool>;
+
+    /// Makes every write in `ops` if every comparison in `compares` holds,
+    /// all or nothing, at one revision (etcd's `Txn`). A comparison that
+    /// fails is not an error: the outcome says nothing was written.
+    ///
+    /// # Errors
+    /// [`crate::RegistryError::Invalid`] when two ops write one key,
+    /// [`crate::RegistryError::LeaseNotFound`] for a put on a lease that
+    /// does not exist (then nothing is written), backend failures.
+    async fn txn(&self, compares: &[Compare], ops: &[TxnOp]) -> Result<TxnOutcome>;
 
     /// Grants a lease of `ttl`.
     async fn grant(&self, ttl: Duration) -> Result<LeaseId>;

@@ -44,6 +44,6 @@ pub mod testkit;
 
 pub use error::{RegistryError, Result};
 pub use etcd::{EtcdBackend, EtcdOptions, TlsFiles};
-pub use kv::{Condition, KvBackend, LeaseId};
+pub use kv::{Compare, Condition, KvBackend, LeaseId, TxnOp, TxnOutcome};
 pub use memory::{ManualClock, MemoryBackend, MemoryOptions, SystemClock};
-pub use registry::{Change, Listing, Registry};
+pub use registry::{Change, Fence, Listing, Registry};

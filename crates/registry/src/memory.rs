@@ -15,7 +15,10 @@ use futures::StreamExt;
 use tokio::sync::broadcast;
 
 use crate::error::{RegistryError, Result};
-use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId, Page};
+use crate::kv::{
+    Compare, Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId, Page, TxnOp,
+    TxnOutcome, check_ops,
+};
 
 /// Where time comes from, so tests can make leases expire on demand.
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -109,10 +112,24 @@ struct Log {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Record {
-    Put { kv: KeyValue },
-    Delete { key: String, revision: u64 },
-    Grant { id: LeaseId, ttl_ms: u64 },
-    End { id: LeaseId },
+    Put {
+        kv: KeyValue,
+    },
+    Delete {
+        key: String,
+        revision: u64,
+    },
+    Grant {
+        id: LeaseId,
+        ttl_ms: u64,
+    },
+    End {
+        id: LeaseId,
+    },
+    /// A transaction's changes: one line, so a torn write loses all of them.
+    Batch {
+        records: Vec<Record>,
+    },
 }
 
 impl Log {
@@ -254,6 +271,11 @@ impl MemoryBackend {
             Record::End { id } => {
                 state.drop_lease(id);
             }
+            Record::Batch { records } => {
+                for record in records {
+                    Self::replay(state, record, now);
+                }
+            }
         }
         // History before a restart is not replayable: watchers re-list.
         state.compacted = state.revision;
@@ -324,7 +346,13 @@ impl MemoryBackend {
     }
 
     fn record(&self, state: &mut State, event: Event) {
-        let record = match event.kind {
+        self.publish(state, vec![event]);
+    }
+
+    /// Persists changes made at one revision (in one log line), keeps them
+    /// for replay and tells watchers.
+    fn publish(&self, state: &mut State, events: Vec<Event>) {
+        let as_record = |event: &Event| match event.kind {
             EventKind::Put => Record::Put {
                 kv: event.kv.clone(),
             },
@@ -333,37 +361,98 @@ impl MemoryBackend {
                 revision: event.kv.mod_revision,
             },
         };
+        let record = match events.as_slice() {
+            [] => return,
+            [one] => as_record(one),
+            many => Record::Batch {
+                records: many.iter().map(as_record).collect(),
+            },
+        };
         Self::persist(state, &record);
-        state.history.push_back(event.clone());
+        for event in events {
+            state.history.push_back(event.clone());
+            // Nobody listening is fine.
+            let _ = state.events.send(event);
+        }
         while state.history.len() > self.options.history {
             if let Some(old) = state.history.pop_front() {
                 state.compacted = old.kv.mod_revision;
             }
         }
-        // Nobody listening is fine.
-        let _ = state.events.send(event);
     }
 
     fn remove(&self, state: &mut State, key: &str) -> bool {
-        let Some(old) = state.data.remove(key) else {
+        let revision = state.revision + 1;
+        let Some(event) = Self::unset(state, key, revision) else {
             return false;
         };
+        state.revision = revision;
+        self.record(state, event);
+        true
+    }
+
+    /// Deletes a key at `revision`; the caller moves the store's revision
+    /// and publishes the event.
+    fn unset(state: &mut State, key: &str, revision: u64) -> Option<Event> {
+        let old = state.data.remove(key)?;
         if let Some(lease) = old.lease.and_then(|l| state.leases.get_mut(&l)) {
             lease.keys.remove(key);
         }
-        state.revision += 1;
-        let event = Event {
+        Some(Event {
             kind: EventKind::Delete,
             kv: KeyValue {
                 key: key.to_owned(),
                 value: String::new(),
                 create_revision: old.create_revision,
-                mod_revision: state.revision,
+                mod_revision: revision,
                 lease: None,
             },
+        })
+    }
+
+    /// Writes a key at `revision` (its lease, if any, checked by the
+    /// caller); the caller moves the store's revision and publishes the event.
+    fn set(
+        state: &mut State,
+        key: &str,
+        value: &str,
+        lease: Option<LeaseId>,
+        revision: u64,
+    ) -> Event {
+        let old = state.data.get(key).cloned();
+        if let Some(old_lease) = old.as_ref().and_then(|o| o.lease)
+            && Some(old_lease) != lease
+            && let Some(l) = state.leases.get_mut(&old_lease)
+        {
+            l.keys.remove(key);
+        }
+        if let Some(l) = lease.and_then(|id| state.leases.get_mut(&id)) {
+            l.keys.insert(key.to_owned());
+        }
+        let kv = KeyValue {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            create_revision: old.map_or(revision, |o| o.create_revision),
+            mod_revision: revision,
+            lease,
         };
-        self.record(state, event);
-        true
+        state.data.insert(key.to_owned(), kv.clone());
+        Event {
+            kind: EventKind::Put,
+            kv,
+        }
+    }
+}
+
+/// Whether a transaction's comparison holds (a missing key is at revision 0).
+fn holds(state: &State, compare: &Compare) -> bool {
+    let kv = state.data.get(compare.key());
+    match compare {
+        Compare::Absent { .. } => kv.is_none(),
+        Compare::ModRevision { revision, .. } => kv.map_or(0, |kv| kv.mod_revision) == *revision,
+        Compare::CreateRevision { revision, .. } => {
+            kv.map_or(0, |kv| kv.create_revision) == *revision
+        }
     }
 }
 
@@ -428,33 +517,10 @@ impl KvBackend for MemoryBackend {
         {
             return Err(RegistryError::LeaseNotFound(id));
         }
-        state.revision += 1;
-        let revision = state.revision;
-        let old = state.data.get(key).cloned();
-        if let Some(old_lease) = old.as_ref().and_then(|o| o.lease)
-            && Some(old_lease) != lease
-            && let Some(l) = state.leases.get_mut(&old_lease)
-        {
-            l.keys.remove(key);
-        }
-        if let Some(l) = lease.and_then(|id| state.leases.get_mut(&id)) {
-            l.keys.insert(key.to_owned());
-        }
-        let kv = KeyValue {
-            key: key.to_owned(),
-            value: value.to_owned(),
-            create_revision: old.map_or(revision, |o| o.create_revision),
-            mod_revision: revision,
-            lease,
-        };
-        state.data.insert(key.to_owned(), kv.clone());
-        self.record(
-            &mut state,
-            Event {
-                kind: EventKind::Put,
-                kv,
-            },
-        );
+        let revision = state.revision + 1;
+        let event = Self::set(&mut state, key, value, lease, revision);
+        state.revision = revision;
+        self.record(&mut state, event);
         Ok(revision)
     }
 
@@ -462,6 +528,45 @@ impl KvBackend for MemoryBackend {
         let mut state = self.lock()?;
         check(&state, key, condition)?;
         Ok(self.remove(&mut state, key))
+    }
+
+    async fn txn(&self, compares: &[Compare], ops: &[TxnOp]) -> Result<TxnOutcome> {
+        check_ops(ops)?;
+        let mut state = self.lock()?;
+        if !compares.iter().all(|c| holds(&state, c)) {
+            return Ok(TxnOutcome {
+                succeeded: false,
+                revision: state.revision,
+            });
+        }
+        for op in ops {
+            if let TxnOp::Put {
+                lease: Some(id), ..
+            } = op
+                && !state.leases.contains_key(id)
+            {
+                return Err(RegistryError::LeaseNotFound(*id));
+            }
+        }
+        // Every change of one transaction has the same revision, as in etcd.
+        let revision = state.revision + 1;
+        let mut events = Vec::with_capacity(ops.len());
+        for op in ops {
+            match op {
+                TxnOp::Put { key, value, lease } => {
+                    events.push(Self::set(&mut state, key, value, *lease, revision));
+                }
+                TxnOp::Delete { key } => events.extend(Self::unset(&mut state, key, revision)),
+            }
+        }
+        if !events.is_empty() {
+            state.revision = revision;
+            self.publish(&mut state, events);
+        }
+        Ok(TxnOutcome {
+            succeeded: true,
+            revision: state.revision,
+        })
     }
 
     async fn grant(&self, ttl: Duration) -> Result<LeaseId> {
@@ -546,5 +651,104 @@ impl KvBackend for MemoryBackend {
 
     async fn revision(&self) -> Result<u64> {
         Ok(self.lock()?.revision)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    /// A leader key's lease lapsing on the clock fails the create-revision
+    /// comparison of the very next transaction: no write slips in between.
+    #[test]
+    fn an_expired_lease_fails_the_fence_of_the_next_transaction() {
+        block_on(async {
+            let clock = Arc::new(ManualClock::default());
+            let store = MemoryBackend::new(clock.clone(), MemoryOptions::default());
+            let lease = store.grant(Duration::from_secs(2)).await.expect("grant");
+            let term = store
+                .put("/leader", "a", Some(lease), Condition::Absent)
+                .await
+                .expect("elected");
+            let fence = Compare::CreateRevision {
+                key: "/leader".into(),
+                revision: term,
+            };
+            let write = |v: &str| TxnOp::Put {
+                key: "/assignment".into(),
+                value: v.into(),
+                lease: None,
+            };
+            let landed = store
+                .txn(std::slice::from_ref(&fence), &[write("1")])
+                .await
+                .expect("txn");
+            assert!(landed.succeeded);
+            clock.advance(Duration::from_secs(3));
+            let refused = store
+                .txn(std::slice::from_ref(&fence), &[write("2")])
+                .await
+                .expect("txn");
+            assert!(!refused.succeeded, "{refused:?}");
+            let kv = store.get("/assignment").await.expect("get").expect("kept");
+            assert_eq!((kv.value.as_str(), kv.mod_revision), ("1", landed.revision));
+            assert!(store.get("/leader").await.expect("get").is_none());
+        });
+    }
+
+    /// The writes of one transaction are one event each, at one revision,
+    /// and the store's revision moves by one.
+    #[test]
+    fn a_transaction_is_one_revision() {
+        block_on(async {
+            let store = MemoryBackend::default();
+            store
+                .put("/k/a", "1", None, Condition::Always)
+                .await
+                .expect("put");
+            let before = store.revision().await.expect("revision");
+            let ops = [
+                TxnOp::Delete { key: "/k/a".into() },
+                TxnOp::Put {
+                    key: "/k/b".into(),
+                    value: "2".into(),
+                    lease: None,
+                },
+                // Deleting a missing key changes nothing.
+                TxnOp::Delete { key: "/k/z".into() },
+            ];
+            let done = store.txn(&[], &ops).await.expect("txn");
+            assert_eq!(done.revision, before + 1);
+            let history: Vec<(EventKind, String, u64)> = store
+                .state
+                .lock()
+                .expect("lock")
+                .history
+                .iter()
+                .filter(|e| e.kv.mod_revision > before)
+                .map(|e| (e.kind, e.kv.key.clone(), e.kv.mod_revision))
+                .collect();
+            assert_eq!(
+                history,
+                [
+                    (EventKind::Delete, "/k/a".to_owned(), before + 1),
+                    (EventKind::Put, "/k/b".to_owned(), before + 1),
+                ]
+            );
+            // Nothing to write: the revision stays.
+            let nothing = store
+                .txn(&[], &[TxnOp::Delete { key: "/k/z".into() }])
+                .await
+                .expect("txn");
+            assert_eq!(nothing.revision, before + 1);
+        });
     }
 }

@@ -6,15 +6,20 @@
 //! | `units/<name>` | [`Unit`] |
 //! | `machines/<id>` | [`Machine`], on the agent's lease |
 //! | `metadata/<id>/<key>` | [`MachineMetadata`], set through the API; no lease |
-//! | `assignments/<unit>` | [`Assignment`], create-only |
+//! | `assignments/<unit>` | [`Assignment`], created where none is; replaced only by a move from the one read |
 //! | `states/<unit>/<machine>` | [`UnitState`], on the agent's lease |
 //! | `endpoints/<service>/<id>` | [`Endpoint`], on a lease |
 //! | `leader/<election>` | the leader's ID, on its lease |
 //!
+//! The engine's writes (assignments and decisions) are fenced: each is one
+//! transaction that also checks the leader key still has the create revision
+//! its writer won the election with ([`Fence`]), so a leader that lost its
+//! lease mid-round writes nothing once another has been elected.
+//!
 //! Raw keys ([`Registry::kv_set`]) are stored at their literal path, outside
 //! the prefix, so `etcdctl get /applications/sample/...` sees them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -22,7 +27,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{RegistryError, Result};
-use crate::kv::{Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId};
+use crate::kv::{
+    Compare, Condition, Event, EventKind, EventStream, KeyValue, KvBackend, LeaseId, TxnOp,
+};
 use crate::model::{
     Assignment, Decision, Drain, Endpoint, Envelope, Machine, MachineMetadata, TargetState, Unit,
     UnitState, VERSION,
@@ -44,6 +51,23 @@ pub struct Listing<T> {
     pub revision: u64,
 }
 
+impl<T> Listing<T> {
+    /// The last key segment (unit name, machine ID) of every entry that
+    /// exists but did not decode, e.g. one written by a newer flotta. A
+    /// reader must leave those as they are: absent from `items` does not
+    /// mean gone.
+    pub fn unreadable(&self) -> BTreeSet<String> {
+        self.skipped
+            .iter()
+            .filter_map(|e| match e {
+                RegistryError::BadData { key, .. } => key.rsplit('/').next(),
+                _ => None,
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 /// A typed change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change<T> {
@@ -51,6 +75,27 @@ pub enum Change<T> {
     Put(T),
     /// Removed (the key's last segment, e.g. the unit name).
     Deleted(String),
+}
+
+/// A leader's term in an election, as [`Registry::campaign`] returned it:
+/// writes made under it land only while the election's leader key still has
+/// this create revision, in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    /// The election (e.g. `engine`).
+    pub election: String,
+    /// The fencing token: the leader key's create revision.
+    pub term: u64,
+}
+
+impl Fence {
+    /// The fence of `term` in `election`.
+    pub fn new(election: impl Into<String>, term: u64) -> Self {
+        Fence {
+            election: election.into(),
+            term,
+        }
+    }
 }
 
 /// The cluster's state over a backend.
@@ -400,6 +445,131 @@ impl<B: KvBackend> Registry<B> {
             .await
     }
 
+    /// [`Registry::assign`] under `fence`: the unit is assigned only if it
+    /// is unassigned and `fence` still holds.
+    ///
+    /// # Errors
+    /// [`RegistryError::Fenced`] when another leader (or none) holds the
+    /// election; [`RegistryError::Conflict`] when the unit is assigned.
+    pub async fn assign_fenced(
+        &self,
+        unit: &str,
+        machine: &str,
+        fence: &Fence,
+    ) -> Result<Assignment> {
+        check_segment("unit name", unit)?;
+        let a = Assignment {
+            unit: unit.to_owned(),
+            machine: machine.to_owned(),
+            revision: 0,
+        };
+        let key = self.key("assignments", unit);
+        let put = TxnOp::Put {
+            key: key.clone(),
+            value: encode(&a)?,
+            lease: None,
+        };
+        let revision = self
+            .fenced(fence, Some(Compare::Absent { key }), &[put])
+            .await?;
+        Ok(Assignment { revision, ..a })
+    }
+
+    /// [`Registry::unassign`] under `fence`: the assignment is removed only
+    /// if it is still the one given and `fence` still holds.
+    ///
+    /// # Errors
+    /// [`RegistryError::Fenced`] when another leader (or none) holds the
+    /// election; [`RegistryError::Conflict`] when the assignment changed.
+    pub async fn unassign_fenced(&self, assignment: &Assignment, fence: &Fence) -> Result<u64> {
+        check_segment("unit name", &assignment.unit)?;
+        let key = self.key("assignments", &assignment.unit);
+        let guard = Compare::ModRevision {
+            key: key.clone(),
+            revision: assignment.revision,
+        };
+        self.fenced(fence, Some(guard), &[TxnOp::Delete { key }])
+            .await
+    }
+
+    /// Moves a unit to `machine` in one write, under `fence`: only if its
+    /// assignment is still the one given and `fence` still holds. Returns
+    /// the new assignment.
+    ///
+    /// # Errors
+    /// [`RegistryError::Fenced`] when another leader (or none) holds the
+    /// election; [`RegistryError::Conflict`] when the assignment changed.
+    pub async fn reassign_fenced(
+        &self,
+        assignment: &Assignment,
+        machine: &str,
+        fence: &Fence,
+    ) -> Result<Assignment> {
+        check_segment("unit name", &assignment.unit)?;
+        let a = Assignment {
+            unit: assignment.unit.clone(),
+            machine: machine.to_owned(),
+            revision: 0,
+        };
+        let key = self.key("assignments", &assignment.unit);
+        let guard = Compare::ModRevision {
+            key: key.clone(),
+            revision: assignment.revision,
+        };
+        let put = TxnOp::Put {
+            key,
+            value: encode(&a)?,
+            lease: None,
+        };
+        let revision = self.fenced(fence, Some(guard), &[put]).await?;
+        Ok(Assignment { revision, ..a })
+    }
+
+    /// Writes `ops` if `fence` and `guard` hold, in one transaction; a
+    /// refusal is [`RegistryError::Fenced`] if the fence no longer holds,
+    /// else a [`RegistryError::Conflict`] on the guarded key.
+    async fn fenced(&self, fence: &Fence, guard: Option<Compare>, ops: &[TxnOp]) -> Result<u64> {
+        check_segment("election", &fence.election)?;
+        let leader = self.key("leader", &fence.election);
+        let mut compares = vec![Compare::CreateRevision {
+            key: leader.clone(),
+            revision: fence.term,
+        }];
+        compares.extend(guard.clone());
+        let outcome = self.backend.txn(&compares, ops).await?;
+        if outcome.succeeded {
+            return Ok(outcome.revision);
+        }
+        // Which comparison lost: a key created at the term's revision cannot
+        // come back once gone, so reading it now tells what it was then.
+        let current = self
+            .backend
+            .get(&leader)
+            .await?
+            .map_or(0, |kv| kv.create_revision);
+        let Some(guard) = guard.filter(|_| current == fence.term) else {
+            return Err(RegistryError::Fenced {
+                key: leader,
+                term: fence.term,
+                current,
+            });
+        };
+        let actual = self
+            .backend
+            .get(guard.key())
+            .await?
+            .map_or(0, |kv| kv.mod_revision);
+        Err(RegistryError::Conflict {
+            key: guard.key().to_owned(),
+            expected: match guard {
+                Compare::ModRevision { revision, .. }
+                | Compare::CreateRevision { revision, .. } => revision,
+                Compare::Absent { .. } => 0,
+            },
+            actual,
+        })
+    }
+
     /// Where each assigned unit is: unit -> machine ID.
     ///
     /// # Errors
@@ -513,6 +683,34 @@ impl<B: KvBackend> Registry<B> {
         self.backend
             .put(&key, &encode(decision)?, None, Condition::Always)
             .await
+    }
+
+    /// [`Registry::put_decision`] under `fence`.
+    ///
+    /// # Errors
+    /// [`RegistryError::Fenced`] when another leader (or none) holds the
+    /// election; backend failures.
+    pub async fn put_decision_fenced(&self, decision: &Decision, fence: &Fence) -> Result<u64> {
+        check_segment("unit name", &decision.unit)?;
+        let put = TxnOp::Put {
+            key: self.key("decisions", &decision.unit),
+            value: encode(decision)?,
+            lease: None,
+        };
+        self.fenced(fence, None, &[put]).await
+    }
+
+    /// [`Registry::delete_decision`] under `fence`.
+    ///
+    /// # Errors
+    /// [`RegistryError::Fenced`] when another leader (or none) holds the
+    /// election; backend failures.
+    pub async fn delete_decision_fenced(&self, unit: &str, fence: &Fence) -> Result<u64> {
+        check_segment("unit name", unit)?;
+        let delete = TxnOp::Delete {
+            key: self.key("decisions", unit),
+        };
+        self.fenced(fence, None, &[delete]).await
     }
 
     /// Why `unit` is unplaced, if the engine said so.

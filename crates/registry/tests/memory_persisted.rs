@@ -125,3 +125,45 @@ async fn a_restart_loses_nothing() {
         "expiry was persisted"
     );
 }
+
+/// A transaction is one line of the log: after a restart its writes are all
+/// there, at one revision; a crash that tears that line loses all of them.
+#[tokio::test]
+async fn a_transaction_survives_a_restart_whole_or_not_at_all() {
+    use flotta_registry::kv::TxnOp;
+    let h = Persisted::new();
+    let put = |key: &str| TxnOp::Put {
+        key: key.into(),
+        value: "v".into(),
+        lease: None,
+    };
+    let first = {
+        let backend = h.open();
+        let first = backend
+            .txn(&[], &[put("/t/a"), put("/t/b")])
+            .await
+            .expect("txn");
+        assert!(first.succeeded);
+        backend
+            .txn(&[], &[put("/t/c"), put("/t/d")])
+            .await
+            .expect("txn");
+        first
+    };
+    // Tear the last record: its second half never reached the disk.
+    let log = h.dir.path().join("registry.log");
+    let text = std::fs::read_to_string(&log).expect("read log");
+    let last = text.trim_end().rfind('\n').map_or(0, |n| n + 1);
+    let torn = last + (text.len() - last) / 2;
+    std::fs::write(&log, &text[..torn]).expect("tear the log");
+
+    let backend = h.open();
+    for key in ["/t/a", "/t/b"] {
+        let kv = backend.get(key).await.expect("get").expect("kept");
+        assert_eq!(kv.mod_revision, first.revision, "{key}");
+    }
+    for key in ["/t/c", "/t/d"] {
+        assert_eq!(backend.get(key).await.expect("get"), None, "{key}");
+    }
+    assert_eq!(backend.revision().await.expect("rev"), first.revision);
+}

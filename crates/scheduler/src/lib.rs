@@ -34,7 +34,7 @@
 //!
 //! # Semantics
 //!
-//! fleet's rules (`../shared/reference/fleet-semantics.md`, sections 1 and 8):
+//! fleet's rules (coreos/fleet's `engine/scheduler.go` and `AbleToRun`):
 //! machines are tried least-loaded first (units placed there, global units
 //! included), ties broken by machine ID; the checks run in fleet's `AbleToRun`
 //! order — `MachineID` (full ID or its first 8 characters), `MachineMetadata`

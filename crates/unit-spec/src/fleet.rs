@@ -1,6 +1,6 @@
 //! Typed `[X-Fleet]`: where a unit may run, read exactly as fleet read it.
 //!
-//! The rules are fleet's (`../shared/reference/fleet-semantics.md`, 1.2 and 1.10):
+//! The rules are fleet's (coreos/fleet's `job/job.go` and `unit` package):
 //!
 //! - Keys: `MachineID`, `MachineOf`, `MachineMetadata`, `Conflicts`, `Global`,
 //!   `Replaces` and the legacy `X-ConditionMachineID`, `X-ConditionMachineBootID`,

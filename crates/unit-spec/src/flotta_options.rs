@@ -24,8 +24,10 @@
 //! | `Tags=` | whitespace-separated endpoint tags (repeatable) |
 //! | `Weight=` | balancer weight, 1–256 (default 1) |
 //! | `Backup=` | a backup member: used only when no other member is up |
-//! | `HealthCheck=` | `http://…`, `tcp://host:port`, or a path (`/health`) on the endpoint itself, probed before registering |
-//! | `HealthCheckIntervalSec=` | probe interval (time span, default 2s) |
+//! | `HealthCheck=` | `http://…`, `tcp://host:port`, or a path (`/health`) on the endpoint itself, probed while the unit runs: the endpoint registers once it passes and is withdrawn while it fails |
+//! | `HealthInterval=` | probe interval (time span, default 2s; `HealthCheckIntervalSec=` is the same) |
+//! | `HealthRise=` | passing probes in a row that bring a withdrawn endpoint back (default 2, as HAProxy's `rise`) |
+//! | `HealthFall=` | failing probes in a row that withdraw it (default 3, as HAProxy's `fall`) |
 //! | `DrainSec=` | time between deregistering and `ExecStop=` |
 //! | `Cpu=` | CPU request: cores (`0.5`, `2`) or millicores (`250m`) |
 //! | `Memory=` | memory request in bytes, with `K`/`M`/`G`/`T` (base 1024) |
@@ -59,6 +61,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "Backup",
     "HealthCheck",
     "HealthCheckIntervalSec",
+    "HealthInterval",
+    "HealthRise",
+    "HealthFall",
     "DrainSec",
     "Cpu",
     "Memory",
@@ -117,6 +122,12 @@ pub struct EndpointSpec {
     /// Probe interval.
     #[serde(with = "duration_ms")]
     pub health_check_interval: Duration,
+    /// Passing probes in a row that bring a withdrawn endpoint back.
+    #[serde(default = "default_rise")]
+    pub health_rise: u32,
+    /// Failing probes in a row that withdraw a registered endpoint.
+    #[serde(default = "default_fall")]
+    pub health_fall: u32,
     /// Time between deregistration and `ExecStop=`.
     #[serde(with = "duration_ms")]
     pub drain: Duration,
@@ -158,6 +169,15 @@ pub struct FlottaError {
 }
 
 const DEFAULT_HEALTH_INTERVAL: Duration = Duration::from_secs(2);
+
+/// HAProxy's defaults for a server check's `rise` and `fall`.
+fn default_rise() -> u32 {
+    2
+}
+
+fn default_fall() -> u32 {
+    3
+}
 
 impl FlottaOptions {
     /// Reads `[X-Flotta]` from `unit`, substituting fleet's specifiers for `name`.
@@ -223,6 +243,8 @@ struct Builder {
     backup: bool,
     health_check: Option<String>,
     health_interval: Option<Duration>,
+    health_rise: Option<u32>,
+    health_fall: Option<u32>,
     drain: Option<Duration>,
     opts: FlottaOptions,
 }
@@ -239,7 +261,11 @@ impl Builder {
             "Weight" => self.weight = Some(parse_weight(at, v)?),
             "Backup" => self.backup = parse_bool(at, v)?,
             "HealthCheck" => self.health_check = parse_health_check(at, v)?,
-            "HealthCheckIntervalSec" => self.health_interval = Some(parse_duration(at, v)?),
+            "HealthCheckIntervalSec" | "HealthInterval" => {
+                self.health_interval = Some(parse_duration(at, v)?);
+            }
+            "HealthRise" => self.health_rise = Some(parse_count(at, v)?),
+            "HealthFall" => self.health_fall = Some(parse_count(at, v)?),
             "DrainSec" => self.drain = Some(parse_duration(at, v)?),
             "Cpu" => self.opts.requests.cpu_millis = parse_cpu(at, v)?,
             "Memory" => self.opts.requests.memory_bytes = parse_memory(at, v)?,
@@ -268,6 +294,8 @@ impl Builder {
                     backup: self.backup,
                     health_check: self.health_check,
                     health_check_interval: self.health_interval.unwrap_or(DEFAULT_HEALTH_INTERVAL),
+                    health_rise: self.health_rise.unwrap_or_else(default_rise),
+                    health_fall: self.health_fall.unwrap_or_else(default_fall),
                     drain: self.drain.unwrap_or_default(),
                 })
             }
@@ -304,6 +332,13 @@ fn parse_weight(at: &At<'_>, v: &str) -> Result<u16, FlottaError> {
     match v.parse::<u16>() {
         Ok(w) if (1..=256).contains(&w) => Ok(w),
         _ => Err(at.error(v, "expected a weight from 1 to 256")),
+    }
+}
+
+fn parse_count(at: &At<'_>, v: &str) -> Result<u32, FlottaError> {
+    match v.parse::<u32>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err(at.error(v, "expected a number of probes from 1 to 100")),
     }
 }
 
@@ -429,6 +464,26 @@ mod tests {
         assert_eq!(o.strategy, Strategy::Spread);
         assert_eq!(o.spread_by.as_deref(), Some("zone"));
         assert_eq!(o.placement, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn health_thresholds_default_to_haproxys() {
+        let o = opts("[X-Flotta]\nService=s\nPort=1\nHealthCheck=/h\n").unwrap();
+        let ep = o.endpoint.unwrap();
+        assert_eq!(
+            (ep.health_check_interval, ep.health_rise, ep.health_fall),
+            (Duration::from_secs(2), 2, 3)
+        );
+        let o =
+            opts("[X-Flotta]\nService=s\nPort=1\nHealthInterval=5s\nHealthRise=1\nHealthFall=5\n")
+                .unwrap();
+        let ep = o.endpoint.unwrap();
+        assert_eq!(
+            (ep.health_check_interval, ep.health_rise, ep.health_fall),
+            (Duration::from_secs(5), 1, 5)
+        );
+        let e = opts("[X-Flotta]\nService=s\nPort=1\nHealthFall=0\n").unwrap_err();
+        assert_eq!((e.key.as_str(), e.line), ("HealthFall", 4));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! the instance (`foo@bar@baz.service` has instance `bar@baz`, as in systemd).
 //! `foo@.service` is a template, `foo@bar.service` an instance of it.
 //!
-//! fleet's `ValidateName` (`../shared/reference/fleet-semantics.md` 1.10) is
+//! fleet's `ValidateName` (coreos/fleet's `unit` package) is
 //! stricter in one way that matters here: templates and their instances may
 //! only be `.path`, `.service`, `.socket`, `.target` or `.timer` units. It also
 //! knows the obsolete `busname` and `snapshot` types, which systemd (and so

@@ -6,7 +6,8 @@
 //! does not know are left alone here and reported as warnings by [`crate::verify`].
 //!
 //! Defaults are systemd's: `Type=simple`, `Restart=no`, `RestartSec=100ms`,
-//! `TimeoutStartSec=`/`TimeoutStopSec=` 90 s, `KillMode=control-group`,
+//! `TimeoutStartSec=`/`TimeoutStopSec=` 90 s (no start timeout for
+//! `Type=oneshot` unless one is set), `KillMode=control-group`,
 //! `KillSignal=SIGTERM`, `StartLimitIntervalSec=10s`, `StartLimitBurst=5`.
 //!
 //! ```
@@ -58,6 +59,8 @@ pub const SERVICE_KEYS: &[&str] = &[
     "KillMode",
     "KillSignal",
     "SuccessExitStatus",
+    "RemainAfterExit",
+    "PIDFile",
     "StartLimitIntervalSec",
     "StartLimitInterval",
     "StartLimitBurst",
@@ -242,7 +245,8 @@ pub struct ServiceConfig {
     pub restart: RestartPolicy,
     /// `RestartSec=`.
     pub restart_sec: Duration,
-    /// `TimeoutStartSec=` (or `TimeoutSec=`).
+    /// `TimeoutStartSec=` (or `TimeoutSec=`); infinity for `Type=oneshot`
+    /// unless set, as in systemd.
     pub timeout_start: TimeSpan,
     /// `TimeoutStopSec=` (or `TimeoutSec=`).
     pub timeout_stop: TimeSpan,
@@ -256,9 +260,13 @@ pub struct ServiceConfig {
     pub start_limit_interval: Duration,
     /// `StartLimitBurst=`.
     pub start_limit_burst: u32,
-    /// `RemainAfterExit=`: a oneshot that finished stays `active (exited)`
-    /// until stopped.
+    /// `RemainAfterExit=`: a unit whose main process exited cleanly (a
+    /// oneshot whose commands succeeded) stays `active (exited)` until
+    /// stopped.
     pub remain_after_exit: bool,
+    /// `PIDFile=`: where a `Type=forking` daemon writes its pid (a relative
+    /// path is under `/run/`, as in systemd).
+    pub pid_file: Option<String>,
 }
 
 impl Default for ServiceConfig {
@@ -287,6 +295,7 @@ impl Default for ServiceConfig {
             start_limit_interval: Duration::from_secs(10),
             start_limit_burst: 5,
             remain_after_exit: false,
+            pid_file: None,
         }
     }
 }
@@ -389,9 +398,13 @@ impl ServiceConfig {
     /// Reads `[Service]` (and the start-limit keys of `[Unit]`), expanding specifiers.
     ///
     /// # Errors
-    /// The first value that does not parse, with its line and column.
+    /// The first value that does not parse, with its line and column; then a
+    /// second `ExecStart=` in a unit that is not `Type=oneshot` (systemd
+    /// refuses such a unit).
     pub fn from_unit(unit: &UnitFile, ctx: &SpecifierContext) -> Result<ServiceConfig, TypedError> {
         let mut svc = ServiceConfig::default();
+        let mut start_timeout_set = false;
+        let mut second_start = None;
         for e in unit.entries() {
             let in_unit = e.section == "Unit";
             if e.section != "Service" && !in_unit {
@@ -401,6 +414,29 @@ impl ServiceConfig {
                 continue;
             }
             svc.apply(&e, ctx)?;
+            match e.key {
+                "TimeoutStartSec" | "TimeoutSec" => start_timeout_set = true,
+                "ExecStart" => match svc.exec_start.len() {
+                    0 => second_start = None,
+                    2 => {
+                        second_start = Some(error(
+                            &e,
+                            e.column,
+                            "only Type=oneshot may have more than one ExecStart=; \
+                             use ExecStartPre=/ExecStartPost= for the other commands",
+                        ))
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        if svc.service_type == ServiceType::Oneshot {
+            if !start_timeout_set {
+                svc.timeout_start = TimeSpan::Infinity;
+            }
+        } else if let Some(e) = second_start {
+            return Err(e);
         }
         Ok(svc)
     }
@@ -468,6 +504,9 @@ impl ServiceConfig {
                 });
             }
             "WorkingDirectory" => self.working_directory = (!v.is_empty()).then(|| v.to_owned()),
+            "PIDFile" if v.is_empty() => self.pid_file = None,
+            "PIDFile" if v.starts_with('/') => self.pid_file = Some(v.to_owned()),
+            "PIDFile" => self.pid_file = Some(format!("/run/{v}")),
             "User" => self.user = (!v.is_empty()).then(|| v.to_owned()),
             "Group" => self.group = (!v.is_empty()).then(|| v.to_owned()),
             "Restart" => {

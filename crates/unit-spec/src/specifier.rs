@@ -2,7 +2,7 @@
 //!
 //! [`expand`] implements systemd's full table against a [`SpecifierContext`];
 //! [`expand_fleet`] implements fleet's much smaller `unitPrintf` used on
-//! `[X-Fleet]` values (`../shared/reference/fleet-semantics.md` 1.2).
+//! `[X-Fleet]` values (coreos/fleet `job/job.go`).
 //!
 //! A specifier whose value the context does not know (say `%m` when no
 //! machine ID was set) is an error naming it and its column, never an empty

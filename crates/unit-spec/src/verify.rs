@@ -3,7 +3,8 @@
 //! Errors are what flotta refuses to run (syntax, a value that does not parse,
 //! an unknown specifier, an `[X-Fleet]` combination fleet refused); warnings
 //! are what it accepts but ignores (unknown keys and sections, `[Install]`,
-//! malformed metadata requirements).
+//! systemd keys its agent does not act on such as `BindsTo=` or
+//! `LimitNOFILE=`, malformed metadata requirements).
 //!
 //! ```
 //! use flotta_unit_spec::verify::{verify_text, Severity};
@@ -82,23 +83,40 @@ impl From<ParseError> for Diagnostic {
     }
 }
 
-/// Keys of `[Unit]` and `[Service]` that flotta accepts without acting on them,
-/// because they are about the local service manager, not the cluster.
-const TOLERATED: &[&str] = &[
-    "Conflicts",
-    "BindsTo",
-    "PartOf",
-    "Requisite",
-    "ConditionPathExists",
-    "AssertPathExists",
-    "PIDFile",
-    "NotifyAccess",
-    "Slice",
-    "StandardOutput",
-    "StandardError",
-    "SyslogIdentifier",
-    "LimitNOFILE",
-    "Nice",
+/// Keys of `[Unit]` and `[Service]` systemd acts on and flotta's agent does
+/// not, with what happens instead; each gets a warning that names it.
+const NOT_ACTED_ON: &[(&str, &str)] = &[
+    (
+        "Conflicts",
+        "units are not stopped for each other; [X-Fleet] Conflicts= keeps them apart",
+    ),
+    ("BindsTo", "the unit is not stopped with the units it names"),
+    (
+        "PartOf",
+        "the unit is not stopped or restarted with the units it names",
+    ),
+    (
+        "Requisite",
+        "the unit starts whether the units it names run or not",
+    ),
+    (
+        "ConditionPathExists",
+        "the unit starts whether the path exists or not",
+    ),
+    (
+        "AssertPathExists",
+        "the unit starts whether the path exists or not",
+    ),
+    (
+        "NotifyAccess",
+        "READY=1 is accepted from any process that reaches the socket",
+    ),
+    ("Slice", "the unit runs in the agent's cgroup"),
+    ("StandardOutput", "output goes to the unit's journal"),
+    ("StandardError", "output goes to the unit's journal"),
+    ("SyslogIdentifier", "the journal is the unit's"),
+    ("LimitNOFILE", "the unit inherits the agent's limit"),
+    ("Nice", "the unit inherits the agent's priority"),
 ];
 
 /// Checks a parsed unit; `name` (from the file name) gives specifiers their values.
@@ -124,21 +142,31 @@ pub fn verify(unit: &UnitFile, name: Option<&UnitName>) -> Vec<Diagnostic> {
             "X-Flotta" => Some(flotta_options::KNOWN_KEYS),
             _ => None,
         };
-        if let Some(known) = known
-            && !known.contains(&e.key)
-            && !TOLERATED.contains(&e.key)
-        {
-            out.push(warning(
-                e.line,
-                e.column,
-                Some(e.section),
-                Some(e.key),
-                format!(
-                    "unknown key {:?} in [{}]; flotta ignores it",
-                    e.key, e.section
-                ),
-            ));
+        let Some(known) = known else { continue };
+        if known.contains(&e.key) {
+            continue;
         }
+        let not_acted_on = NOT_ACTED_ON
+            .iter()
+            .find(|(key, _)| *key == e.key)
+            .filter(|_| matches!(e.section, "Unit" | "Service"));
+        let message = match not_acted_on {
+            Some((key, instead)) => format!(
+                "{key}= in [{}] is not acted on by flotta's agent: {instead}",
+                e.section
+            ),
+            None => format!(
+                "unknown key {:?} in [{}]; flotta ignores it",
+                e.key, e.section
+            ),
+        };
+        out.push(warning(
+            e.line,
+            e.column,
+            Some(e.section),
+            Some(e.key),
+            message,
+        ));
     }
     let mut seen = Vec::new();
     for section in unit.section_names() {

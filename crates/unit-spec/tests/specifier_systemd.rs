@@ -1,6 +1,6 @@
 //! Specifier vectors ported from systemd's `src/test/test-unit-name.c`
 //! `TEST(unit_printf)` (github.com/systemd/systemd) and fleet's `unitPrintf`
-//! (coreos/fleet job/job.go; `../shared/reference/fleet-semantics.md` 1.2).
+//! (coreos/fleet job/job.go).
 
 use flotta_unit_spec::name::UnitName;
 use flotta_unit_spec::specifier::{SpecifierContext, SpecifierErrorKind, expand, expand_fleet};

@@ -215,7 +215,9 @@ def _names(units: Iterable[NameLike]) -> list[str]:
 class Client:
     """A connection to a flotta cluster.
 
-    Exactly one backend:
+    At most one backend; with none, the one the ``flotta`` CLI would use
+    (``FLOTTA_ETCD``, ``FLOTTA_ENDPOINT``, fleetctl's ``FLEETCTL_ENDPOINT``,
+    else the dev cluster's ``http://127.0.0.1:4949``; ``FLOTTA_TOKEN``):
 
     - ``url``: a flotta API — ``flotta agent --dev`` (``http://127.0.0.1:4949``)
       or an agent's ``--api-listen``; ``https://`` with ``ca_file`` (the CA's
@@ -276,7 +278,9 @@ class Client:
         return self.submit(template, name)
 
     def start(self, *units: NameLike, wait: bool = False, timeout: float | None = None) -> None:
-        """Sets units to ``launched``; with ``wait``, returns once every one is active."""
+        """Sets units to ``launched``; an instance whose template is in the
+        cluster is created from it first, as ``flotta start`` does. With
+        ``wait``, returns once every one is active."""
         names = _names(units)
         self._native.set_target(names, "launched")
         if wait:

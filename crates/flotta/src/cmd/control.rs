@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use flotta_api::ClusterBackend;
+use flotta_api::discover::{DEV_ENDPOINT, Driver, Target, discover};
 use flotta_api::remote::{Remote, RemoteOptions};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Machine, TargetState, Unit, UnitState};
@@ -27,14 +28,10 @@ use crate::output::print_json;
 #[derive(Debug, Args)]
 pub struct Api {
     /// The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with
-    /// --ca-file) or `unix:/path` (`flotta agent --dev` serves 127.0.0.1:4949).
-    #[arg(
-        long,
-        env = "FLOTTA_ENDPOINT",
-        default_value = "http://127.0.0.1:4949",
-        value_name = "URL"
-    )]
-    pub endpoint: String,
+    /// --ca-file) or `unix:/path`. Unset: fleetctl's `FLEETCTL_ENDPOINT`,
+    /// else the dev cluster's `http://127.0.0.1:4949`.
+    #[arg(long, env = "FLOTTA_ENDPOINT", value_name = "URL")]
+    endpoint: Option<String>,
     /// Bearer token for the API (its `--api-token`).
     #[arg(
         long,
@@ -49,12 +46,46 @@ pub struct Api {
 }
 
 impl Api {
+    /// Where this command goes: `--endpoint`, else what
+    /// [`flotta_api::discover`] finds (fleetctl's variables, the dev cluster).
+    fn target(&self) -> Target {
+        match &self.endpoint {
+            Some(endpoint) => Target::Api {
+                endpoint: endpoint.clone(),
+                token: self.token.clone(),
+            },
+            None => match discover() {
+                Target::Api { endpoint, token } => Target::Api {
+                    endpoint,
+                    token: self.token.clone().or(token),
+                },
+                etcd => etcd,
+            },
+        }
+    }
+
+    /// The API's URL.
+    pub fn endpoint(&self) -> String {
+        match self.target() {
+            Target::Api { endpoint, .. } => endpoint,
+            Target::Etcd(_) => DEV_ENDPOINT.to_owned(),
+        }
+    }
+
     /// A client for the API (it connects on its first call).
     pub fn remote(&self) -> anyhow::Result<Remote> {
-        let mut options = RemoteOptions::new(&self.endpoint);
-        options.token = self.token.clone();
+        let endpoint = self.endpoint();
+        self.remote_at(&endpoint)
+    }
+
+    fn remote_at(&self, endpoint: &str) -> anyhow::Result<Remote> {
+        let mut options = RemoteOptions::new(endpoint);
+        options.token = match self.target() {
+            Target::Api { token, .. } => token,
+            Target::Etcd(_) => self.token.clone(),
+        };
         options.ca_file = self.ca_file.clone();
-        Remote::new(options).with_context(|| format!("--endpoint {}", self.endpoint))
+        Remote::new(options).with_context(|| format!("--endpoint {endpoint}"))
     }
 }
 
@@ -86,11 +117,15 @@ pub struct Cluster {
         hide_env_values = true
     )]
     etcd_user: Option<String>,
-    /// Accepted for fleetctl compatibility and ignored: flotta talks to the
-    /// registry directly, not through SSH.
+    /// fleetctl's `--driver`: `api` (its default) or `etcd`, which makes
+    /// `--endpoint` (or `FLEETCTL_ENDPOINT`) name etcd's URLs.
+    #[arg(long, env = "FLEETCTL_DRIVER", value_parser = ["api", "etcd"], hide_short_help = true)]
+    driver: Option<String>,
+    /// Accepted for fleetctl compatibility: flotta talks to the API or
+    /// etcd directly, so no SSH tunnel is opened (a note says so).
     #[arg(long, value_name = "HOST", hide_short_help = true)]
     tunnel: Option<String>,
-    /// Accepted for fleetctl compatibility and ignored (no SSH is involved).
+    /// Accepted for fleetctl compatibility (no SSH is involved; a note says so).
     #[arg(
         long,
         value_name = "BOOL",
@@ -99,6 +134,44 @@ pub struct Cluster {
         hide_short_help = true
     )]
     strict_host_key_checking: Option<String>,
+}
+
+impl Cluster {
+    /// Where the commands go: `--etcd`, else `--driver etcd` with
+    /// `--endpoint`, else the API (see [`Api::target`]).
+    fn target(&self) -> Target {
+        if !self.etcd.is_empty() {
+            return Target::Etcd(self.etcd.clone());
+        }
+        match (
+            self.driver.as_deref().and_then(Driver::parse),
+            &self.api.endpoint,
+        ) {
+            (Some(Driver::Etcd), Some(endpoint)) => Target::Etcd(
+                endpoint
+                    .split(',')
+                    .map(|u| u.trim().to_owned())
+                    .filter(|u| !u.is_empty())
+                    .collect(),
+            ),
+            _ => self.api.target(),
+        }
+    }
+
+    /// fleetctl's SSH flags do nothing here; say so once, on stderr.
+    fn note_ssh_flags(&self) {
+        if let Some(host) = &self.tunnel {
+            eprintln!(
+                "note: --tunnel {host} is not needed: flotta talks to the cluster's API \
+                 (or etcd) directly, not over SSH"
+            );
+        }
+        if self.strict_host_key_checking.is_some() {
+            eprintln!(
+                "note: --strict-host-key-checking has no effect: flotta opens no SSH connection"
+            );
+        }
+    }
 }
 
 /// Units to act on.
@@ -128,6 +201,63 @@ impl BlockArgs {
     /// The units and cluster.
     pub fn units(&self) -> &UnitsArgs {
         &self.units
+    }
+}
+
+/// Units to submit.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    #[command(flatten)]
+    units: UnitsArgs,
+    /// Replace units already in the cluster with different contents (as
+    /// fleetctl's --replace): each runs its new contents where it runs, or
+    /// moves if they no longer fit its machine.
+    #[arg(long)]
+    replace: bool,
+}
+
+/// Units to load or start, waiting for them.
+#[derive(Debug, Args)]
+pub struct LaunchArgs {
+    #[command(flatten)]
+    block: BlockArgs,
+    /// Replace units already in the cluster with the local files' contents
+    /// (as fleetctl's --replace): each is restarted with its new contents
+    /// where it runs, or moves if they no longer fit its machine.
+    #[arg(long)]
+    replace: bool,
+}
+
+/// What `submit`, `load` and `start` do with a unit already in the cluster
+/// whose contents differ from the local file's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnChange {
+    /// Refuse, naming both hashes (fleet's default).
+    Refuse,
+    /// Store the new contents (fleetctl's `--replace`).
+    Replace,
+}
+
+/// `submit [--replace]`.
+pub fn run_submit(args: &SubmitArgs) -> anyhow::Result<ExitCode> {
+    run_units_with(Verb::Submit, &args.units, None, on_change(args.replace))
+}
+
+/// `load|start [--replace]`.
+pub fn run_launch(verb: Verb, args: &LaunchArgs) -> anyhow::Result<ExitCode> {
+    run_units_with(
+        verb,
+        args.block.units(),
+        Some(&args.block),
+        on_change(args.replace),
+    )
+}
+
+fn on_change(replace: bool) -> OnChange {
+    if replace {
+        OnChange::Replace
+    } else {
+        OnChange::Refuse
     }
 }
 
@@ -177,6 +307,8 @@ pub enum Verb {
     Unload,
     /// Remove.
     Destroy,
+    /// `stop`, waiting for the units to stop, then `start`.
+    Restart,
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -188,24 +320,12 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<ClusterBackend>> {
-    if !cluster.etcd.is_empty() {
-        let setting = EtcdSetting::new(
-            cluster.etcd.clone(),
-            cluster.etcd_prefix.clone(),
-            cluster.etcd_cacert.clone(),
-            cluster.etcd_cert.clone(),
-            cluster.etcd_key.clone(),
-            cluster.etcd_user.clone(),
-        )?;
-        let registry: Registry<ClusterBackend> = setting.connect().await?;
-        // One cheap call, so an unreachable etcd (or a TLS mismatch) is one
-        // clear error, not the first command's.
-        if let Err(e) = registry.backend().revision().await {
-            bail!("cannot reach etcd at {}: {e}", cluster.etcd.join(","));
-        }
-        return Ok(registry);
-    }
-    let remote = cluster.api.remote()?;
+    cluster.note_ssh_flags();
+    let endpoint = match cluster.target() {
+        Target::Etcd(urls) => return connect_etcd(cluster, urls).await,
+        Target::Api { endpoint, .. } => endpoint,
+    };
+    let remote = cluster.api.remote_at(&endpoint)?;
     // One cheap call, so an absent API is one clear error, not the first
     // command's.
     if let Err(e) = remote.revision().await {
@@ -214,12 +334,33 @@ pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<Cluste
             bail!("{text} (pass --token or set FLOTTA_TOKEN)");
         }
         bail!(
-            "no flotta API at {}: start one with `flotta agent --dev --machines 3`, \
-             or pass --endpoint URL or --etcd URL ({text})",
-            cluster.api.endpoint
+            "no flotta API at {endpoint}: start one with `flotta agent --dev --machines 3`, \
+             or pass --endpoint URL or --etcd URL ({text})"
         );
     }
     Ok(Registry::new(ClusterBackend::Remote(remote)))
+}
+
+async fn connect_etcd(
+    cluster: &Cluster,
+    urls: Vec<String>,
+) -> anyhow::Result<Registry<ClusterBackend>> {
+    let shown = urls.join(",");
+    let setting = EtcdSetting::new(
+        urls,
+        cluster.etcd_prefix.clone(),
+        cluster.etcd_cacert.clone(),
+        cluster.etcd_cert.clone(),
+        cluster.etcd_key.clone(),
+        cluster.etcd_user.clone(),
+    )?;
+    let registry: Registry<ClusterBackend> = setting.connect().await?;
+    // One cheap call, so an unreachable etcd (or a TLS mismatch) is one
+    // clear error, not the first command's.
+    if let Err(e) = registry.backend().revision().await {
+        bail!("cannot reach etcd at {shown}: {e}");
+    }
+    Ok(registry)
 }
 
 /// `submit`, `load`, `start`, `stop`, `unload`, `destroy`.
@@ -228,10 +369,19 @@ pub fn run_units(
     args: &UnitsArgs,
     block: Option<&BlockArgs>,
 ) -> anyhow::Result<ExitCode> {
+    run_units_with(verb, args, block, OnChange::Refuse)
+}
+
+fn run_units_with(
+    verb: Verb,
+    args: &UnitsArgs,
+    block: Option<&BlockArgs>,
+    change: OnChange,
+) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let registry = connect(&args.cluster).await?;
         let wait = block.filter(|b| !b.no_block).map(|b| b.block_attempts);
-        act(&registry, verb, &args.units, wait, false).await
+        act(&registry, verb, &args.units, wait, false, change).await
     })
 }
 
@@ -250,6 +400,7 @@ async fn act<B: KvBackend>(
     args: &[String],
     wait: Option<u32>,
     quiet: bool,
+    change: OnChange,
 ) -> anyhow::Result<ExitCode> {
     // Check everything first: a bad argument changes nothing.
     let mut names = Vec::new();
@@ -261,12 +412,17 @@ async fn act<B: KvBackend>(
             }
             names.extend(matched);
         } else if verb == Verb::Destroy
-            || (verb != Verb::Submit && registry_has(registry, arg).await?)
+            || (verb != Verb::Submit
+                && change == OnChange::Refuse
+                && registry_has(registry, arg).await?)
         {
+            if verb != Verb::Destroy {
+                warn_if_changed(registry, arg).await;
+            }
             names.push(base_name(arg)?);
         } else {
             // fleetctl submits what it starts, loads or stops.
-            names.push(submit(registry, arg).await?);
+            names.push(submit(registry, arg, change).await?);
         }
     }
     let target = match verb {
@@ -280,7 +436,7 @@ async fn act<B: KvBackend>(
             return Ok(ExitCode::SUCCESS);
         }
         Verb::Load | Verb::Stop => TargetState::Loaded,
-        Verb::Start => TargetState::Launched,
+        Verb::Start | Verb::Restart => TargetState::Launched,
         Verb::Unload => TargetState::Inactive,
     };
     for name in &names {
@@ -290,6 +446,9 @@ async fn act<B: KvBackend>(
                 name.replace("@.", "@1.")
             );
         }
+    }
+    if verb == Verb::Restart {
+        stop_running(registry, &names, wait.unwrap_or(0), quiet).await?;
     }
     for name in &names {
         set_target(registry, name, target).await?;
@@ -303,9 +462,43 @@ async fn act<B: KvBackend>(
     wait_for(registry, &names, target, attempts, quiet).await
 }
 
+/// `restart`'s first half: the units that run anywhere are stopped, and
+/// their machines report it, before they are started again (a target that
+/// went `loaded` and back to `launched` unseen would start nothing).
+async fn stop_running<B: KvBackend>(
+    registry: &Registry<B>,
+    names: &[String],
+    attempts: u32,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let states = registry.unit_states().await?.items;
+    let running: Vec<String> = names
+        .iter()
+        .filter(|n| {
+            states.iter().any(|s| {
+                &s.unit == *n && matches!(s.active_state.as_str(), "active" | "activating")
+            })
+        })
+        .cloned()
+        .collect();
+    for name in &running {
+        set_target(registry, name, TargetState::Loaded).await?;
+    }
+    if running.is_empty() {
+        return Ok(());
+    }
+    if wait_for(registry, &running, TargetState::Loaded, attempts, quiet).await?
+        != ExitCode::SUCCESS
+    {
+        bail!("the units did not stop; not starting them again");
+    }
+    Ok(())
+}
+
 fn verb_word(verb: Verb) -> &'static str {
     match verb {
         Verb::Start => "start",
+        Verb::Restart => "restart",
         Verb::Stop => "stop",
         Verb::Load => "load",
         Verb::Unload => "unload",
@@ -372,6 +565,35 @@ fn base_name(arg: &str) -> anyhow::Result<String> {
     Ok(name)
 }
 
+/// fleetctl's warning when the local file of a unit in the cluster differs
+/// from it (the unit acted on is the cluster's).
+async fn warn_if_changed<B: KvBackend>(registry: &Registry<B>, arg: &str) {
+    let Ok(name_text) = base_name(arg) else {
+        return;
+    };
+    let Ok(name) = UnitName::parse(&name_text) else {
+        return;
+    };
+    let dir = Path::new(arg)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(path) = super::plan::find_unit_file(dir, &name) else {
+        return;
+    };
+    let local = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| UnitFile::parse_bytes(&bytes).ok());
+    if let (Some(local), Ok(Some(stored))) = (local, registry.unit(&name_text).await)
+        && local.hash().to_string() != stored.hash
+    {
+        eprintln!(
+            "WARNING: Unit {name_text} in the cluster differs from local unit file {}. Add --replace to override.",
+            path.display()
+        );
+    }
+}
+
 async fn registry_has<B: KvBackend>(registry: &Registry<B>, arg: &str) -> anyhow::Result<bool> {
     Ok(registry.unit(&base_name(arg)?).await?.is_some())
 }
@@ -379,7 +601,11 @@ async fn registry_has<B: KvBackend>(registry: &Registry<B>, arg: &str) -> anyhow
 /// Stores one unit the way fleetctl finds it: the local file of that name,
 /// else the local template, else the template already in the cluster.
 /// Returns its name.
-async fn submit<B: KvBackend>(registry: &Registry<B>, arg: &str) -> anyhow::Result<String> {
+async fn submit<B: KvBackend>(
+    registry: &Registry<B>,
+    arg: &str,
+    change: OnChange,
+) -> anyhow::Result<String> {
     let name_text = base_name(arg)?;
     let name = UnitName::parse(&name_text)?;
     let dir = Path::new(arg)
@@ -412,12 +638,28 @@ async fn submit<B: KvBackend>(registry: &Registry<B>, arg: &str) -> anyhow::Resu
     if name.kind() != UnitKind::Template {
         UnitSpec::from_unit(&file, &name).with_context(|| source.clone())?;
     }
-    let unit = Unit::new(&name_text, &file, TargetState::Inactive);
+    let mut unit = Unit::new(&name_text, &file, TargetState::Inactive);
     match registry.unit(&name_text).await? {
         Some(existing) if existing.hash == unit.hash => {}
+        Some(existing) if change == OnChange::Replace => {
+            // New contents, same target: the agents restart it with them.
+            unit.target_state = existing.target_state;
+            match registry
+                .put_unit(&unit, Some(existing.modified_revision))
+                .await
+            {
+                Ok(_) => {}
+                Err(RegistryError::Conflict { .. }) => {
+                    bail!(
+                        "{name_text} changed in the cluster just now; check `flotta cat {name_text}`"
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         Some(existing) => bail!(
             "{name_text} is already in the cluster with different contents (hash {} there, {} in {source}); \
-             `flotta cat {name_text}` shows it, `flotta destroy {name_text}` removes it",
+             `flotta cat {name_text}` shows it, --replace replaces it",
             short(&existing.hash),
             short(&unit.hash)
         ),
@@ -745,14 +987,31 @@ fn print_table(header: &[&str], rows: &[Vec<String>], args: &ListArgs) -> anyhow
     Ok(ExitCode::SUCCESS)
 }
 
-/// `status`: systemctl-style, from what the unit's machine reports.
-pub fn run_status(args: &UnitsArgs) -> anyhow::Result<ExitCode> {
+/// Arguments of `flotta status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    units: UnitsArgs,
+    /// Journal lines to show (systemctl's default: 10; 0 for none).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    lines: usize,
+    /// The local agent's state directory, for journals of units that run
+    /// on this machine (others come from the API).
+    #[arg(long, env = "FLOTTA_STATE_DIR", default_value = "/var/lib/flotta")]
+    state_dir: std::path::PathBuf,
+}
+
+/// `status`: systemctl-style, from what the unit's machine reports, with
+/// its last journal lines.
+pub fn run_status(args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    let units = &args.units;
     runtime()?.block_on(async {
-        let registry = connect(&args.cluster).await?;
+        let registry = connect(&units.cluster).await?;
         let machines = machines(&registry).await?;
         let states = registry.unit_states().await?.items;
+        let now_ms = now_ms();
         let mut code = ExitCode::SUCCESS;
-        for arg in &args.units {
+        for arg in &units.units {
             let names = if is_glob(arg) {
                 matching(&registry, arg).await?
             } else {
@@ -786,8 +1045,10 @@ pub fn run_status(args: &UnitsArgs) -> anyhow::Result<ExitCode> {
                 for s in mine {
                     println!("   Loaded: {}", s.load_state);
                     println!(
-                        "   Active: {} ({}) since {} ms after the epoch",
-                        s.active_state, s.sub_state, s.since_ms
+                        "   Active: {} ({}) since {}",
+                        s.active_state,
+                        s.sub_state,
+                        since_text(s.since_ms, now_ms)
                     );
                     if let Some(pid) = s.main_pid {
                         println!(" Main PID: {pid}");
@@ -799,11 +1060,102 @@ pub fn run_status(args: &UnitsArgs) -> anyhow::Result<ExitCode> {
                     if s.active_state != "active" {
                         code = ExitCode::from(3);
                     }
+                    if args.lines == 0 {
+                        continue;
+                    }
+                    let entries = crate::cmd::journal::last_entries(
+                        &registry,
+                        &args.state_dir,
+                        &name,
+                        &s.machine,
+                        args.lines,
+                    )
+                    .await;
+                    if let Some(entries) = entries.filter(|e| !e.is_empty()) {
+                        println!();
+                        for entry in &entries {
+                            for line in crate::cmd::journal::entry_line(entry) {
+                                println!("{line}");
+                            }
+                        }
+                    }
                 }
             }
         }
         Ok(code)
     })
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// systemctl's `Tue 2026-12-01 12:35:55 UTC; 3min 2s ago`.
+fn since_text(since_ms: u64, now_ms: u64) -> String {
+    let at = i64::try_from(since_ms)
+        .ok()
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
+    match at {
+        Some(at) => format!(
+            "{}; {}",
+            at.strftime("%a %Y-%m-%d %H:%M:%S UTC"),
+            relative(now_ms.saturating_sub(since_ms))
+        ),
+        None => format!("{since_ms} ms after the epoch"),
+    }
+}
+
+/// How long ago, as systemd's `format_timestamp_relative` words it.
+fn relative(ago_ms: u64) -> String {
+    const SEC: u64 = 1000;
+    const MIN: u64 = 60 * SEC;
+    const HOUR: u64 = 60 * MIN;
+    const DAY: u64 = 24 * HOUR;
+    const WEEK: u64 = 7 * DAY;
+    const MONTH: u64 = 2_629_800 * SEC;
+    const YEAR: u64 = 31_557_600 * SEC;
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let d = ago_ms;
+    let text = if d >= YEAR {
+        format!(
+            "{} {}",
+            plural(d / YEAR, "year"),
+            plural(d % YEAR / MONTH, "month")
+        )
+    } else if d >= MONTH {
+        format!(
+            "{} {}",
+            plural(d / MONTH, "month"),
+            plural(d % MONTH / DAY, "day")
+        )
+    } else if d >= WEEK {
+        format!(
+            "{} {}",
+            plural(d / WEEK, "week"),
+            plural(d % WEEK / DAY, "day")
+        )
+    } else if d >= 2 * DAY {
+        plural(d / DAY, "day")
+    } else if d >= 25 * HOUR {
+        format!("1 day {}h", (d - DAY) / HOUR)
+    } else if d >= 6 * HOUR {
+        format!("{}h", d / HOUR)
+    } else if d >= HOUR {
+        format!("{}h {}min", d / HOUR, d % HOUR / MIN)
+    } else if d >= 5 * MIN {
+        format!("{}min", d / MIN)
+    } else if d >= MIN {
+        format!("{}min {}s", d / MIN, d % MIN / SEC)
+    } else if d >= SEC {
+        format!("{}s", d / SEC)
+    } else if d > 0 {
+        format!("{d}ms")
+    } else {
+        return "now".into();
+    };
+    format!("{text} ago")
 }
 
 /// `cat`: the unit file as stored.
@@ -927,7 +1279,7 @@ pub fn run_scale(args: &ScaleArgs) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         } else {
             let wait = (!args.no_block).then_some(args.block_attempts);
-            act(&registry, Verb::Start, &wanted, wait, args.json).await?
+            act(&registry, Verb::Start, &wanted, wait, args.json, OnChange::Refuse).await?
         };
         for (_, unit) in &extra {
             if registry.delete_unit(unit).await? && !args.json {
@@ -943,4 +1295,22 @@ pub fn run_scale(args: &ScaleArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(code)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{relative, since_text};
+
+    #[test]
+    fn times_read_as_systemctl_prints_them() {
+        assert_eq!(relative(0), "now");
+        assert_eq!(relative(1_500), "1s ago");
+        assert_eq!(relative(182_000), "3min 2s ago");
+        assert_eq!(relative(3_900_000), "1h 5min ago");
+        assert_eq!(relative(3 * 86_400_000), "3 days ago");
+        assert_eq!(
+            since_text(1_795_633_445_000, 1_795_633_445_000 + 182_000),
+            "Wed 2026-11-25 19:04:05 UTC; 3min 2s ago"
+        );
+    }
 }

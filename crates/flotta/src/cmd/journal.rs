@@ -110,20 +110,58 @@ fn remote(args: &JournalArgs, since_us: Option<u64>) -> anyhow::Result<ExitCode>
             if since_us.is_some_and(|s| line.at_us < s) {
                 continue;
             }
-            let entry = Entry {
-                at_us: line.at_us,
-                stream: match line.stream.as_str() {
-                    "stdout" => Stream::Stdout,
-                    "stderr" => Stream::Stderr,
-                    _ => Stream::Agent,
-                },
-                text: line.text,
-            };
-            print_entry(&entry, args.json)?;
+            print_entry(&entry_of(line), args.json)?;
         }
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn entry_of(line: flotta_api::remote::JournalLine) -> Entry {
+    Entry {
+        at_us: line.at_us,
+        stream: match line.stream.as_str() {
+            "stdout" => Stream::Stdout,
+            "stderr" => Stream::Stderr,
+            _ => Stream::Agent,
+        },
+        text: line.text,
+    }
+}
+
+/// The last `n` journal entries of `unit` on `machine`, for `flotta
+/// status`: from `state_dir` when the unit ran on this machine, else from
+/// the API; `None` when neither has them (etcd holds no journals).
+pub(crate) async fn last_entries(
+    registry: &flotta_registry::Registry<flotta_api::ClusterBackend>,
+    state_dir: &std::path::Path,
+    unit: &str,
+    machine: &str,
+    n: usize,
+) -> Option<Vec<Entry>> {
+    use futures::StreamExt;
+    let local = Journal::open(state_dir.join("journal"), u64::MAX)
+        .and_then(|j| j.read(unit, Some(n), None))
+        .ok()
+        .filter(|e| !e.is_empty());
+    if local.is_some() {
+        return local;
+    }
+    let flotta_api::ClusterBackend::Remote(api) = registry.backend() else {
+        return None;
+    };
+    let lines = api.journal(machine, unit, n, false).await.ok()?;
+    let lines: Vec<_> = lines.collect().await;
+    lines.into_iter().map(|l| l.ok().map(entry_of)).collect()
+}
+
+/// How `flotta journal` prints an entry, without the JSON form.
+pub(crate) fn entry_line(entry: &Entry) -> Vec<String> {
+    entry
+        .text
+        .lines()
+        .map(|line| format!("{} {}: {line}", entry.timestamp(), entry.stream))
+        .collect()
 }
 
 fn since(args: &JournalArgs) -> anyhow::Result<Option<u64>> {
@@ -148,8 +186,8 @@ fn print_entry(entry: &Entry, json: bool) -> anyhow::Result<()> {
     if json {
         writeln!(out, "{}", serde_json::to_string(entry)?)?;
     } else {
-        for line in entry.text.lines() {
-            writeln!(out, "{} {}: {line}", entry.timestamp(), entry.stream)?;
+        for line in entry_line(entry) {
+            writeln!(out, "{line}")?;
         }
     }
     out.flush()?;

@@ -55,7 +55,7 @@ impl DevMachineArgs {
             404 if message.is_empty() => bail!(
                 "the API at {} is not a dev cluster: `flotta machine {action}` works only with \
                  `flotta agent --dev`",
-                self.api.endpoint
+                self.api.endpoint()
             ),
             _ => bail!("{action} {wanted}: {message} (HTTP {status})"),
         }

@@ -3,9 +3,11 @@
 pub mod agent;
 pub mod agent_config;
 pub mod balance;
+pub mod confd;
 pub mod control;
 pub mod demo;
 pub mod dev_api;
+pub mod docs;
 pub mod journal;
 pub mod kv;
 pub mod machine;

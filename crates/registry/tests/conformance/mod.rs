@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use flotta_registry::kv::{Condition, KvBackend};
-use flotta_registry::model::{Endpoint, Machine, TargetState, Unit};
-use flotta_registry::{Change, Registry, RegistryError};
+use flotta_registry::kv::{Compare, Condition, KvBackend, TxnOp};
+use flotta_registry::model::{Decision, Endpoint, Machine, TargetState, Unit};
+use flotta_registry::{Change, Fence, Registry, RegistryError};
 use futures::StreamExt;
 
 /// How a backend is driven by the suite.
@@ -337,6 +337,249 @@ pub async fn leader_election<H: Harness>(h: &H) {
     assert_eq!(r.leader("engine").await.expect("leader"), None);
 }
 
+fn put(key: &str, value: &str) -> TxnOp {
+    TxnOp::Put {
+        key: key.into(),
+        value: value.into(),
+        lease: None,
+    }
+}
+
+async fn value<B: KvBackend>(backend: &B, key: &str) -> Option<String> {
+    backend.get(key).await.expect("get").map(|kv| kv.value)
+}
+
+/// Multi-key transactions: all writes or none, at one revision, guarded by
+/// absence, mod revision and create revision.
+pub async fn transactions<H: Harness>(h: &H) {
+    let backend = h.backend().await;
+    let first = backend
+        .put("/t/a", "1", None, Condition::Always)
+        .await
+        .expect("put a");
+    let before = backend.revision().await.expect("revision");
+    let mut watch = backend.watch("/t/", before + 1).await.expect("watch");
+
+    // Every comparison holds: both writes, at one revision.
+    let done = backend
+        .txn(
+            &[
+                Compare::ModRevision {
+                    key: "/t/a".into(),
+                    revision: first,
+                },
+                Compare::CreateRevision {
+                    key: "/t/a".into(),
+                    revision: first,
+                },
+                Compare::Absent { key: "/t/b".into() },
+            ],
+            &[put("/t/b", "2"), TxnOp::Delete { key: "/t/a".into() }],
+        )
+        .await
+        .expect("txn");
+    assert!(done.succeeded, "{done:?}");
+    assert!(done.revision > before);
+    let b = backend.get("/t/b").await.expect("get").expect("b written");
+    assert_eq!(
+        (b.mod_revision, b.create_revision),
+        (done.revision, done.revision)
+    );
+    assert_eq!(value(&backend, "/t/a").await, None);
+    for key in ["/t/b", "/t/a"] {
+        let event = tokio::time::timeout(Duration::from_secs(10), watch.next())
+            .await
+            .expect("event in time")
+            .expect("stream open")
+            .expect("event");
+        assert_eq!(
+            (event.kv.key.as_str(), event.kv.mod_revision),
+            (key, done.revision),
+            "one transaction, one revision"
+        );
+    }
+
+    // One comparison fails: nothing is written, the revision stays.
+    let refused = backend
+        .txn(
+            &[
+                Compare::Absent { key: "/t/c".into() },
+                Compare::ModRevision {
+                    key: "/t/b".into(),
+                    revision: first,
+                },
+            ],
+            &[put("/t/c", "3"), TxnOp::Delete { key: "/t/b".into() }],
+        )
+        .await
+        .expect("txn");
+    assert!(!refused.succeeded, "{refused:?}");
+    assert_eq!(refused.revision, done.revision);
+    assert_eq!(value(&backend, "/t/c").await, None);
+    assert_eq!(value(&backend, "/t/b").await.as_deref(), Some("2"));
+
+    // A key's create revision survives updates, not a delete and re-create;
+    // a missing key is at 0.
+    let updated = backend
+        .put("/t/b", "2b", None, Condition::Always)
+        .await
+        .expect("update b");
+    let still = Compare::CreateRevision {
+        key: "/t/b".into(),
+        revision: done.revision,
+    };
+    let ok = backend
+        .txn(std::slice::from_ref(&still), &[put("/t/d", "4")])
+        .await
+        .expect("txn");
+    assert!(ok.succeeded && ok.revision > updated, "{ok:?}");
+    backend
+        .delete("/t/b", Condition::Always)
+        .await
+        .expect("delete b");
+    backend
+        .put("/t/b", "again", None, Condition::Always)
+        .await
+        .expect("re-create b");
+    let stale = backend
+        .txn(&[still], &[put("/t/e", "5")])
+        .await
+        .expect("txn");
+    assert!(!stale.succeeded, "re-created: another create revision");
+    let missing = Compare::CreateRevision {
+        key: "/t/none".into(),
+        revision: 0,
+    };
+    assert!(backend.txn(&[missing], &[]).await.expect("txn").succeeded);
+    assert_eq!(value(&backend, "/t/e").await, None);
+
+    // A put on a lease that does not exist writes nothing at all.
+    let on_gone_lease = backend
+        .txn(
+            &[],
+            &[
+                put("/t/f", "6"),
+                TxnOp::Put {
+                    key: "/t/g".into(),
+                    value: "7".into(),
+                    lease: Some(987_654_321),
+                },
+            ],
+        )
+        .await;
+    assert!(
+        matches!(on_gone_lease, Err(RegistryError::LeaseNotFound(_))),
+        "{on_gone_lease:?}"
+    );
+    assert_eq!(value(&backend, "/t/f").await, None);
+
+    // One key written twice is refused, as etcd refuses it.
+    let twice = backend
+        .txn(
+            &[],
+            &[put("/t/h", "8"), TxnOp::Delete { key: "/t/h".into() }],
+        )
+        .await;
+    assert!(
+        matches!(twice, Err(RegistryError::Invalid { .. })),
+        "{twice:?}"
+    );
+    assert_eq!(value(&backend, "/t/h").await, None);
+}
+
+/// Writes under a leader's fence land while it leads and are refused, as
+/// `Fenced`, once another engine leads; a stale assignment is a conflict.
+pub async fn fenced_writes<H: Harness>(h: &H) {
+    let backend = h.backend().await;
+    let r = Registry::new(backend.clone());
+    let a = backend
+        .grant(Duration::from_secs(600))
+        .await
+        .expect("lease");
+    let b = backend
+        .grant(Duration::from_secs(600))
+        .await
+        .expect("lease");
+    let term_a = r
+        .campaign("engine", "a", a)
+        .await
+        .expect("campaign")
+        .expect("a leads");
+    let fence_a = Fence::new("engine", term_a);
+    let placed = r
+        .assign_fenced("web@1.service", &machine(1).id, &fence_a)
+        .await
+        .expect("a places");
+    assert!(matches!(
+        r.assign_fenced("web@1.service", &machine(2).id, &fence_a)
+            .await,
+        Err(RegistryError::Conflict { .. })
+    ));
+    let moved = r
+        .reassign_fenced(&placed, &machine(2).id, &fence_a)
+        .await
+        .expect("a moves it in one write");
+    assert_eq!(
+        r.placements().await.expect("placements")["web@1.service"],
+        machine(2).id
+    );
+    assert!(matches!(
+        r.reassign_fenced(&placed, &machine(3).id, &fence_a).await,
+        Err(RegistryError::Conflict { .. })
+    ));
+    let decision = Decision {
+        unit: "web@2.service".into(),
+        summary: "no machine".into(),
+        detail: serde_json::Value::Null,
+        term: term_a,
+    };
+    r.put_decision_fenced(&decision, &fence_a)
+        .await
+        .expect("a decides");
+
+    // a's lease ends; b is elected: nothing a writes lands any more.
+    backend.revoke(a).await.expect("revoke a");
+    let term_b = r
+        .campaign("engine", "b", b)
+        .await
+        .expect("campaign")
+        .expect("b leads");
+    let before = r.placements().await.expect("placements");
+    let fenced = |e: &RegistryError| matches!(e, RegistryError::Fenced { term, current, .. } if *term == term_a && *current == term_b);
+    let e = r
+        .assign_fenced("web@3.service", &machine(1).id, &fence_a)
+        .await
+        .expect_err("a is fenced");
+    assert!(fenced(&e), "{e}");
+    let e = r
+        .unassign_fenced(&moved, &fence_a)
+        .await
+        .expect_err("a is fenced");
+    assert!(fenced(&e), "{e}");
+    let e = r
+        .reassign_fenced(&moved, &machine(1).id, &fence_a)
+        .await
+        .expect_err("a is fenced");
+    assert!(fenced(&e), "{e}");
+    let e = r
+        .delete_decision_fenced("web@2.service", &fence_a)
+        .await
+        .expect_err("a is fenced");
+    assert!(fenced(&e), "{e}");
+    assert_eq!(r.placements().await.expect("placements"), before);
+    assert!(r.decision("web@2.service").await.expect("read").is_some());
+
+    // b's fence holds.
+    let fence_b = Fence::new("engine", term_b);
+    r.unassign_fenced(&moved, &fence_b)
+        .await
+        .expect("b unassigns");
+    r.delete_decision_fenced("web@2.service", &fence_b)
+        .await
+        .expect("b clears");
+    assert!(r.placements().await.expect("placements").is_empty());
+}
+
 pub async fn bad_data_is_skipped<H: Harness>(h: &H) {
     let backend = h.backend().await;
     let r = Registry::new(backend.clone());
@@ -406,6 +649,14 @@ macro_rules! conformance {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn leader_election() {
             conformance::leader_election(&$harness).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn transactions() {
+            conformance::transactions(&$harness).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn fenced_writes() {
+            conformance::fenced_writes(&$harness).await
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn bad_data_is_skipped() {

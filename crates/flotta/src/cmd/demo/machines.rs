@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use flotta_registry::testkit::EtcdServer;
 use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
 /// Short, so a lost machine's units move within seconds.
@@ -196,6 +197,61 @@ impl Machines {
             members.iter_mut().for_each(EtcdServer::kill);
         }
     }
+}
+
+/// Makes the tour the parent of every process it starts, also of those
+/// whose own parent exits first (an agent's units, a daemon that detached),
+/// so [`reap_all`] can wait for them: otherwise they would go to PID 1,
+/// which may reap them only later, and the tour would exit with its
+/// processes still in the table.
+pub fn adopt_orphans() -> anyhow::Result<()> {
+    nix::sys::prctl::set_child_subreaper(true).context("becoming a child subreaper")
+}
+
+/// Waits until no child is left (orphans adopted by [`adopt_orphans`]
+/// included), up to `patience`; then SIGKILLs what is still there, for a
+/// few seconds more at most.
+pub fn reap_all(patience: Duration) {
+    let start = Instant::now();
+    let give_up = patience + Duration::from_secs(5);
+    loop {
+        match waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) => {}
+            Ok(_) => continue,
+            Err(nix::errno::Errno::ECHILD) => return,
+            Err(_) => {}
+        }
+        if start.elapsed() > give_up {
+            return;
+        }
+        if start.elapsed() > patience {
+            for child in children() {
+                let _ = kill(child, Signal::SIGKILL);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// This process's children, from `/proc`.
+fn children() -> Vec<Pid> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                // The parent is the second field after the command's ")".
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                    == Some(me.as_str())
+            })
+        })
+        .map(Pid::from_raw)
+        .collect()
 }
 
 fn timings() -> [String; 4] {

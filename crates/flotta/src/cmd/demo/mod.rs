@@ -154,6 +154,7 @@ impl Tour {
         api: SocketAddr,
         balancer: SocketAddr,
     ) -> anyhow::Result<Tour> {
+        machines::adopt_orphans()?;
         let units = state.join("units");
         std::fs::create_dir_all(&units).with_context(|| format!("creating {}", units.display()))?;
         let signals = runtime()?;
@@ -555,6 +556,8 @@ impl Tour {
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
+        // Every process the tour started has exited and been reaped.
+        machines::reap_all(STEP_LIMIT);
     }
 }
 
