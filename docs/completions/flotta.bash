@@ -374,7 +374,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__agent)
-            opts="-h -V --config --dev --machines --registry --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --state-dir --public-ip --private-ip --metadata --machine-id-file --lease-ttl-secs --reschedule-grace-secs --no-engine --max-starting --api-listen --api-token --api-tls-cert --api-tls-key --log --help --version"
+            opts="-h -V --config --dev --machines --registry --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --state-dir --public-ip --private-ip --metadata --machine-id-file --lease-ttl-secs --reschedule-grace-secs --no-engine --max-starting --api-listen --api-token --api-read-token --api-tls-cert --api-tls-key --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +456,10 @@ _flotta() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-read-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-tls-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -476,7 +480,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__balance)
-            opts="-h -V --listen --service --prefix --config --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --policy --health-path --check-interval-ms --log --help --version"
+            opts="-h -V --listen --service --prefix --config --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --policy --health-path --check-interval-ms --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +507,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -570,7 +578,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__cat)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +589,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -710,7 +722,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__destroy)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +733,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1428,7 +1444,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__journal)
-            opts="-n -f -h -V --state-dir --lines --since --follow --json --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-n -f -h -V --state-dir --lines --since --follow --json --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1455,6 +1471,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1528,7 +1548,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__kv__subcmd__get)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1539,6 +1559,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1678,7 +1702,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__kv__subcmd__ls)
-            opts="-h -V --json --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --json --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1689,6 +1713,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1744,7 +1772,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__kv__subcmd__rm)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1755,6 +1783,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1810,7 +1842,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__kv__subcmd__set)
-            opts="-h -V --ttl --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --ttl --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1825,6 +1857,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1880,7 +1916,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__list__subcmd__machines)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --no-legend --full --fields --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --no-legend --full --fields --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1891,6 +1927,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1950,7 +1990,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__list__subcmd__unit__subcmd__files)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --no-legend --full --fields --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --no-legend --full --fields --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1961,6 +2001,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2020,7 +2064,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__list__subcmd__units)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --no-legend --full --fields --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --no-legend --full --fields --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2031,6 +2075,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2090,7 +2138,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__load)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --replace --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --replace --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2101,6 +2149,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2178,7 +2230,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__machine__subcmd__crash)
-            opts="-h -V --endpoint --token --ca-file --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2189,6 +2241,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2208,7 +2264,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__machine__subcmd__drain)
-            opts="-h -V --reason --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --reason --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2223,6 +2279,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2362,7 +2422,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__machine__subcmd__restart)
-            opts="-h -V --endpoint --token --ca-file --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2373,6 +2433,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2392,7 +2456,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__machine__subcmd__undrain)
-            opts="-h -V --reason --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --reason --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2407,6 +2471,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2484,7 +2552,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__plan)
-            opts="-h -V --units --machines --json --explain --plugin --unit-plugin --plugin-config --plugin-fail-open --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
+            opts="-h -V --units --machines --json --explain --plugin --unit-plugin --plugin-config --plugin-fail-open --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2519,6 +2587,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2652,7 +2724,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__restart)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2663,6 +2735,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2722,7 +2798,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__scale)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2733,6 +2809,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2792,7 +2872,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__start)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --replace --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --replace --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2803,6 +2883,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2862,7 +2946,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__status)
-            opts="-n -h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --lines --state-dir --log --help --version"
+            opts="-n -h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --lines --state-dir --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2873,6 +2957,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2940,7 +3028,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__stop)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2951,6 +3039,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3010,7 +3102,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__submit)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --replace --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --replace --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3021,6 +3113,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3334,7 +3430,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__unload)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --block-attempts --no-block --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3345,6 +3441,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3422,7 +3522,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__why)
-            opts="-h -V --endpoint --token --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --json --log --help --version"
+            opts="-h -V --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --json --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3433,6 +3533,10 @@ _flotta() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

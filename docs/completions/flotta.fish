@@ -125,7 +125,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand plan" -l plugin -d 'A WebA
 complete -c flotta -n "__fish_flotta_using_subcommand plan" -l unit-plugin -d 'A plugin applied only to units naming it (its file stem) in `[X-Flotta] Placement=` (repeatable)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand plan" -l plugin-config -d '`KEY=VALUE` handed to every plugin\'s `init` (repeatable)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand plan" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand plan" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand plan" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand plan" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand plan" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand plan" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand plan" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -159,8 +160,9 @@ complete -c flotta -n "__fish_flotta_using_subcommand agent" -l machine-id-file 
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l lease-ttl-secs -d 'Seconds the machine\'s lease outlives the agent (default 10)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l reschedule-grace-secs -d 'Seconds a vanished machine keeps its units before the engine moves them (default 10)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l max-starting -d 'Units this machine starts at once; later starts queue (default 32)' -r
-complete -c flotta -n "__fish_flotta_using_subcommand agent" -l api-listen -d 'Serve the API here: `127.0.0.1:PORT` or `unix:/path` (default with --dev: 127.0.0.1:4949; else no API). A non-loopback address needs --api-token and TLS' -r
+complete -c flotta -n "__fish_flotta_using_subcommand agent" -l api-listen -d 'Serve the API here: `unix:/path`, `IP:PORT` or `none` (default: unix:/run/flotta/flotta.sock, or flotta.sock in a --state-dir; with --dev, 127.0.0.1:4949). Over TCP clients need a token: --api-token, else one generated into the state dir (api.token, mode 0600). Off loopback TLS too' -r
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l api-token -d 'Bearer token API clients must send' -r
+complete -c flotta -n "__fish_flotta_using_subcommand agent" -l api-read-token -d 'A token that may only read (list, get, watch); default over TCP: one generated into the state dir (api-read.token, mode 0600)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l api-tls-cert -d 'TLS certificate (PEM) for the API' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l api-tls-key -d 'TLS key (PEM) for the API' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand agent" -l log -d 'Log filter for diagnostics on stderr (e.g. `debug`, `flotta=trace`)' -r
@@ -172,7 +174,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand journal" -l state-dir -d '
 complete -c flotta -n "__fish_flotta_using_subcommand journal" -s n -l lines -d 'Show the last N entries (fleetctl\'s default: 10)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand journal" -l since -d 'Only entries newer than this long ago (`10min`, `2h`, `1d`)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand journal" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand journal" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand journal" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand journal" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand journal" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand journal" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand journal" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -194,7 +197,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand balance" -l service -d 'Fo
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l prefix -d 'Follow raw `host:port` keys under this prefix (the seed\'s `etcdctl set /applications/sample/… host:port`)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l config -d 'Keep external balancers\' config files applied (confd-style TOML with `[[template]]` resources) instead of proxying' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand balance" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand balance" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand balance" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -227,7 +231,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand plugin; and __fish_seen_su
 complete -c flotta -n "__fish_flotta_using_subcommand plugin; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate a component against the `flotta:placement` world and print its imports and exports (without running it)'
 complete -c flotta -n "__fish_flotta_using_subcommand plugin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flotta -n "__fish_flotta_using_subcommand submit" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand submit" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand submit" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand submit" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand submit" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand submit" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand submit" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -244,7 +249,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand submit" -l replace -d 'Rep
 complete -c flotta -n "__fish_flotta_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand submit" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand load" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand load" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand load" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand load" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand load" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand load" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand load" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -263,7 +269,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand load" -l replace -d 'Repla
 complete -c flotta -n "__fish_flotta_using_subcommand load" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand load" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand start" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand start" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand start" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand start" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand start" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand start" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand start" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -282,7 +289,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand start" -l replace -d 'Repl
 complete -c flotta -n "__fish_flotta_using_subcommand start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand start" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand stop" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand stop" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand stop" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand stop" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand stop" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand stop" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand stop" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -300,7 +308,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand stop" -l no-block -d 'Do n
 complete -c flotta -n "__fish_flotta_using_subcommand stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand stop" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand restart" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand restart" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand restart" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand restart" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand restart" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand restart" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand restart" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -318,7 +327,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand restart" -l no-block -d 'D
 complete -c flotta -n "__fish_flotta_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand unload" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand unload" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand unload" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand unload" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand unload" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand unload" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand unload" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -336,7 +346,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand unload" -l no-block -d 'Do
 complete -c flotta -n "__fish_flotta_using_subcommand unload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand unload" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -352,7 +363,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand destroy" -l log -d 'Log fi
 complete -c flotta -n "__fish_flotta_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand destroy" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -372,7 +384,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand list-units" -l json -d 'Ro
 complete -c flotta -n "__fish_flotta_using_subcommand list-units" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand list-units" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand scale" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand scale" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand scale" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand scale" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand scale" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand scale" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand scale" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -391,7 +404,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand scale" -l json -d 'A JSON 
 complete -c flotta -n "__fish_flotta_using_subcommand scale" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand scale" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -411,7 +425,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -l json -
 complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand list-unit-files" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -431,7 +446,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -l json -d 
 complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand list-machines" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand status" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand status" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand status" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand status" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand status" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand status" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand status" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -449,7 +465,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand status" -l log -d 'Log fil
 complete -c flotta -n "__fish_flotta_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand status" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand cat" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand cat" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand cat" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand cat" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand cat" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand cat" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand cat" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -466,7 +483,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand cat" -l json -d 'JSON outp
 complete -c flotta -n "__fish_flotta_using_subcommand cat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand cat" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand why" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand why" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand why" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand why" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand why" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand why" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand why" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -491,7 +509,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand kv; and not __fish_seen_su
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and not __fish_seen_subcommand_from get set ls rm help" -f -a "rm" -d 'Remove a key (exit 1 when it did not exist)'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and not __fish_seen_subcommand_from get set ls rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -508,7 +527,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcom
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l ttl -d 'Remove the key after this many seconds (etcdctl\'s `--ttl`)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -524,7 +544,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcom
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -541,7 +562,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcom
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand kv; and __fish_seen_subcommand_from rm" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -575,7 +597,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand machine; and not __fish_se
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and not __fish_seen_subcommand_from drain undrain crash restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l reason -d 'Why (kept with the drain)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -592,7 +615,8 @@ complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_s
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from drain" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l reason -d 'Why (kept with the drain)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l etcd -d 'etcd client URLs, comma-separated: talk to etcd directly (wins over --endpoint)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -l etcd-prefix -d 'With --etcd: the cluster\'s key prefix (default `/flotta/v1/`)' -r
@@ -608,14 +632,16 @@ complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_s
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from undrain" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l log -d 'Log filter for diagnostics on stderr (e.g. `debug`, `flotta=trace`)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -l json -d 'Print the API\'s answer as JSON'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -s h -l help -d 'Print help'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from crash" -s V -l version -d 'Print version'
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l endpoint -d 'The flotta API: `http://HOST:PORT`, `https://HOST:PORT` (with --ca-file) or `unix:/path`. Unset: fleetctl\'s `FLEETCTL_ENDPOINT`, else the dev cluster\'s `http://127.0.0.1:4949`' -r
-complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l token -d 'Bearer token for the API (its `--api-token`)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l token -d 'Bearer token for the API (its `--api-token`). Unset, for a loopback endpoint: the one the agent generated for this user, if any' -r
+complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l token-file -d 'File holding the bearer token (an agent\'s state dir has api.token, and api-read.token, which can only read)' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l ca-file -d 'CA certificate (PEM) that signed an https:// endpoint\'s certificate' -r -F
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l log -d 'Log filter for diagnostics on stderr (e.g. `debug`, `flotta=trace`)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand machine; and __fish_seen_subcommand_from restart" -l json -d 'Print the API\'s answer as JSON'

@@ -199,7 +199,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--unit-plugin=[A plugin applied only to units naming it (its file stem) in \`\[X-Flotta\] Placement=\` (repeatable)]:FILE.wasm:_files' \
 '*--plugin-config=[\`KEY=VALUE\` handed to every plugin'\''s \`init\` (repeatable)]:KEY=VALUE:_default' \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -239,8 +240,9 @@ _arguments "${_arguments_options[@]}" : \
 '--lease-ttl-secs=[Seconds the machine'\''s lease outlives the agent (default 10)]:SECS:_default' \
 '--reschedule-grace-secs=[Seconds a vanished machine keeps its units before the engine moves them (default 10)]:SECS:_default' \
 '--max-starting=[Units this machine starts at once; later starts queue (default 32)]:N:_default' \
-'--api-listen=[Serve the API here\: \`127.0.0.1\:PORT\` or \`unix\:/path\` (default with --dev\: 127.0.0.1\:4949; else no API). A non-loopback address needs --api-token and TLS]:ADDR:_default' \
+'--api-listen=[Serve the API here\: \`unix\:/path\`, \`IP\:PORT\` or \`none\` (default\: unix\:/run/flotta/flotta.sock, or flotta.sock in a --state-dir; with --dev, 127.0.0.1\:4949). Over TCP clients need a token\: --api-token, else one generated into the state dir (api.token, mode 0600). Off loopback TLS too]:ADDR:_default' \
 '--api-token=[Bearer token API clients must send]:TOKEN:_default' \
+'--api-read-token=[A token that may only read (list, get, watch); default over TCP\: one generated into the state dir (api-read.token, mode 0600)]:TOKEN:_default' \
 '--api-tls-cert=[TLS certificate (PEM) for the API]:FILE:_files' \
 '--api-tls-key=[TLS key (PEM) for the API]:FILE:_files' \
 '--log=[Log filter for diagnostics on stderr (e.g. \`debug\`, \`flotta=trace\`)]:LOG:_default' \
@@ -259,7 +261,8 @@ _arguments "${_arguments_options[@]}" : \
 '--lines=[Show the last N entries (fleetctl'\''s default\: 10)]:N:_default' \
 '--since=[Only entries newer than this long ago (\`10min\`, \`2h\`, \`1d\`)]:SPAN:_default' \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -288,7 +291,8 @@ _arguments "${_arguments_options[@]}" : \
 '--prefix=[Follow raw \`host\:port\` keys under this prefix (the seed'\''s \`etcdctl set /applications/sample/… host\:port\`)]:PREFIX:_default' \
 '--config=[Keep external balancers'\'' config files applied (confd-style TOML with \`\[\[template\]\]\` resources) instead of proxying]:FILE:_files' \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -377,7 +381,8 @@ esac
 (submit)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -400,7 +405,8 @@ _arguments "${_arguments_options[@]}" : \
 (load)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -425,7 +431,8 @@ _arguments "${_arguments_options[@]}" : \
 (start)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -450,7 +457,8 @@ _arguments "${_arguments_options[@]}" : \
 (stop)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -474,7 +482,8 @@ _arguments "${_arguments_options[@]}" : \
 (restart)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -498,7 +507,8 @@ _arguments "${_arguments_options[@]}" : \
 (unload)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -522,7 +532,8 @@ _arguments "${_arguments_options[@]}" : \
 (destroy)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -544,7 +555,8 @@ _arguments "${_arguments_options[@]}" : \
 (list-units)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -569,7 +581,8 @@ _arguments "${_arguments_options[@]}" : \
 (scale)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -595,7 +608,8 @@ _arguments "${_arguments_options[@]}" : \
 (list-unit-files)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -620,7 +634,8 @@ _arguments "${_arguments_options[@]}" : \
 (list-machines)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -645,7 +660,8 @@ _arguments "${_arguments_options[@]}" : \
 (status)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -670,7 +686,8 @@ _arguments "${_arguments_options[@]}" : \
 (cat)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -693,7 +710,8 @@ _arguments "${_arguments_options[@]}" : \
 (why)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -733,7 +751,8 @@ _arguments "${_arguments_options[@]}" : \
             (get)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -756,7 +775,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--ttl=[Remove the key after this many seconds (etcdctl'\''s \`--ttl\`)]:SECS:_default' \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -779,7 +799,8 @@ _arguments "${_arguments_options[@]}" : \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -802,7 +823,8 @@ _arguments "${_arguments_options[@]}" : \
 (rm)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -892,7 +914,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--reason=[Why (kept with the drain)]:REASON:_default' \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -915,7 +938,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--reason=[Why (kept with the drain)]:REASON:_default' \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '*--etcd=[etcd client URLs, comma-separated\: talk to etcd directly (wins over --endpoint)]:URL:_default' \
 '--etcd-prefix=[With --etcd\: the cluster'\''s key prefix (default \`/flotta/v1/\`)]:PREFIX:_default' \
@@ -937,7 +961,8 @@ _arguments "${_arguments_options[@]}" : \
 (crash)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '--log=[Log filter for diagnostics on stderr (e.g. \`debug\`, \`flotta=trace\`)]:LOG:_default' \
 '--json[Print the API'\''s answer as JSON]' \
@@ -951,7 +976,8 @@ _arguments "${_arguments_options[@]}" : \
 (restart)
 _arguments "${_arguments_options[@]}" : \
 '--endpoint=[The flotta API\: \`http\://HOST\:PORT\`, \`https\://HOST\:PORT\` (with --ca-file) or \`unix\:/path\`. Unset\: fleetctl'\''s \`FLEETCTL_ENDPOINT\`, else the dev cluster'\''s \`http\://127.0.0.1\:4949\`]:URL:_default' \
-'--token=[Bearer token for the API (its \`--api-token\`)]:TOKEN:_default' \
+'--token=[Bearer token for the API (its \`--api-token\`). Unset, for a loopback endpoint\: the one the agent generated for this user, if any]:TOKEN:_default' \
+'--token-file=[File holding the bearer token (an agent'\''s state dir has api.token, and api-read.token, which can only read)]:FILE:_files' \
 '--ca-file=[CA certificate (PEM) that signed an https\:// endpoint'\''s certificate]:FILE:_files' \
 '--log=[Log filter for diagnostics on stderr (e.g. \`debug\`, \`flotta=trace\`)]:LOG:_default' \
 '--json[Print the API'\''s answer as JSON]' \

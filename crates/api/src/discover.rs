@@ -4,8 +4,15 @@
 //! In order: `FLOTTA_ETCD` (etcd URLs), `FLOTTA_ENDPOINT` (the API), then
 //! fleetctl's own variables as aliases — `FLEETCTL_ENDPOINT`, which with
 //! `FLEETCTL_DRIVER=etcd` names etcd URLs and otherwise the API, as
-//! fleetctl reads them — and last the dev cluster's API, [`DEV_ENDPOINT`].
-//! A token comes from `FLOTTA_TOKEN`.
+//! fleetctl reads them — then the agent's unix socket, [`DEFAULT_SOCKET`],
+//! when it exists, and last the dev cluster's API, [`DEV_ENDPOINT`].
+//!
+//! A token comes from `FLOTTA_TOKEN`, else the file `FLOTTA_TOKEN_FILE`
+//! names. A client given none for a loopback `http(s)://` endpoint uses the
+//! one an agent generated for that address and left for its user in
+//! [`token_dir`] ([`local_token`]), so whoever started a dev cluster needs
+//! no extra step; the unix socket needs no token (only its owner can open
+//! it).
 //!
 //! ```
 //! use flotta_api::discover::{Target, discover_with};
@@ -21,8 +28,15 @@
 //! );
 //! ```
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
 /// The API of `flotta agent --dev` (and `flotta demo`).
 pub const DEV_ENDPOINT: &str = "http://127.0.0.1:4949";
+
+/// The API socket of an agent with the default state directory, as
+/// fleet's `/var/run/fleet.sock` was: only root (the agent's user) can open it.
+pub const DEFAULT_SOCKET: &str = "/run/flotta/flotta.sock";
 
 /// Where to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +87,16 @@ pub fn discover() -> Target {
 
 /// Where to connect, from `env` (a variable's value by name).
 pub fn discover_with(env: impl Fn(&str) -> Option<String>) -> Target {
-    let token = env("FLOTTA_TOKEN");
+    let token = env("FLOTTA_TOKEN").or_else(|| {
+        let path = env("FLOTTA_TOKEN_FILE")?;
+        match crate::read_token_file(std::path::Path::new(&path)) {
+            Ok(token) => Some(token),
+            Err(e) => {
+                tracing::warn!("FLOTTA_TOKEN_FILE: {e}");
+                None
+            }
+        }
+    });
     if let Some(etcd) = env("FLOTTA_ETCD") {
         return Target::Etcd(urls(&etcd));
     }
@@ -87,10 +110,76 @@ pub fn discover_with(env: impl Fn(&str) -> Option<String>) -> Target {
             _ => Target::Api { endpoint, token },
         };
     }
-    Target::Api {
-        endpoint: DEV_ENDPOINT.to_owned(),
-        token,
-    }
+    let endpoint = if std::path::Path::new(DEFAULT_SOCKET).exists() {
+        format!("unix:{DEFAULT_SOCKET}")
+    } else {
+        DEV_ENDPOINT.to_owned()
+    };
+    Target::Api { endpoint, token }
+}
+
+/// Where agents leave the tokens they generated for their loopback API
+/// addresses, one file per address (`127.0.0.1:4949`), readable by their
+/// user only: `$XDG_STATE_HOME/flotta/tokens`, else
+/// `~/.local/state/flotta/tokens`.
+pub fn token_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    var("XDG_STATE_HOME")
+        .map(|x| PathBuf::from(x).join("flotta/tokens"))
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".local/state/flotta/tokens")))
+}
+
+/// The loopback address of an `http(s)://` URL, if it has one.
+fn loopback(url: &str) -> Option<SocketAddr> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split('/').next()?;
+    let addr: SocketAddr = authority.parse().ok()?;
+    addr.ip().is_loopback().then_some(addr)
+}
+
+/// The token an agent of this user left for `url`'s loopback address, if
+/// any (see [`token_dir`]).
+pub fn local_token(url: &str) -> Option<String> {
+    let path = token_dir()?.join(loopback(url)?.to_string());
+    crate::read_token_file(&path).ok()
+}
+
+/// Leaves `token` for clients of this user reaching `addr` (a loopback
+/// address); returns the file, to remove when the server stops.
+///
+/// # Errors
+/// The directory or file cannot be written.
+pub fn leave_token(addr: SocketAddr, token: &str) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let dir = token_dir().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "neither XDG_STATE_HOME nor HOME is set",
+        )
+    })?;
+    let named = |p: &std::path::Path, e: std::io::Error| {
+        std::io::Error::new(e.kind(), format!("{}: {e}", p.display()))
+    };
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|e| named(&dir, e))?;
+    let path = dir.join(addr.to_string());
+    // A fresh file each time, so the mode is ours even if one was there.
+    let _ = std::fs::remove_file(&path);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| named(&path, e))?;
+    file.write_all(format!("{token}\n").as_bytes())
+        .map_err(|e| named(&path, e))?;
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -147,6 +236,40 @@ mod tests {
             discover_with(env(&etcd)),
             Target::Etcd(vec!["http://127.0.0.1:2379".into()])
         );
+    }
+
+    #[test]
+    fn a_token_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t");
+        std::fs::write(&path, "s3cret\n").unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let vars = [
+            ("FLOTTA_ENDPOINT", "http://127.0.0.1:1"),
+            ("FLOTTA_TOKEN_FILE", path.as_str()),
+        ];
+        assert_eq!(
+            discover_with(env(&vars)),
+            Target::Api {
+                endpoint: "http://127.0.0.1:1".into(),
+                token: Some("s3cret".into())
+            }
+        );
+    }
+
+    #[test]
+    fn only_loopback_urls_get_a_local_token() {
+        assert_eq!(
+            loopback("http://127.0.0.1:4949/"),
+            Some("127.0.0.1:4949".parse().unwrap())
+        );
+        assert_eq!(
+            loopback("https://[::1]:1"),
+            Some("[::1]:1".parse().unwrap())
+        );
+        assert_eq!(loopback("http://10.0.0.1:4949"), None);
+        assert_eq!(loopback("http://localhost:4949"), None);
+        assert_eq!(loopback("unix:/run/flotta/flotta.sock"), None);
     }
 
     #[test]

@@ -23,10 +23,15 @@
 //! and typed routes: endpoints, the scheduler's plan, why a unit is where
 //! it is, drains and unit journals. See the crate's README for the table.
 //!
-//! Serving is loopback by default ([`DEFAULT_ADDR`]); [`router_with`] adds a
-//! bearer token on every route, [`serve_on`] serves TCP or a unix socket,
-//! optionally over TLS, and [`check_exposure`] refuses an open API on a
-//! non-loopback address.
+//! An agent serves the API on a unix socket only its user can open
+//! ([`discover::DEFAULT_SOCKET`]); [`router_with`] puts bearer tokens on
+//! every route — a write token, and a read token that can only list, get and
+//! watch — compared in constant time; [`token_file`] keeps a generated one;
+//! [`serve_on`] serves TCP or a unix socket, optionally over TLS; and
+//! [`check_exposure`] refuses TCP without a token (and off loopback, without
+//! TLS). Raw-key writes through `/v1/kv` and `/v1/txn` stay in the user's
+//! keyspace: the cluster's own records change only through the registry's
+//! typed operations.
 //!
 //! ```no_run
 //! use flotta_api::{ApiOptions, Listen, TlsFiles, check_exposure, router_with, serve_on};
@@ -87,10 +92,12 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod access;
 pub mod backend;
 mod cluster;
 pub mod discover;
 mod fleet;
+mod keyspace;
 mod page;
 pub mod remote;
 mod serve;
@@ -106,6 +113,7 @@ use axum::Router;
 use flotta_registry::Registry;
 use flotta_registry::kv::KvBackend;
 
+pub use access::{Tokens, read_token_file, token_file};
 pub use backend::ClusterBackend;
 pub use cluster::{Endpoints, Why};
 pub use fleet::MAX_BODY;
@@ -116,14 +124,23 @@ pub use serve::{
 /// What a server adds to the routes over its registry.
 #[derive(Default)]
 pub struct ApiOptions {
-    /// Required as `Authorization: Bearer <token>` on every route when set.
+    /// Required as `Authorization: Bearer <token>` on every route when set
+    /// (with [`ApiOptions::read_token`], the one that may also write).
     pub token: Option<String>,
+    /// A token that may list, get and watch (`GET`, `HEAD`), not change
+    /// anything.
+    pub read_token: Option<String>,
     /// Agent state directories by machine ID, for the machines whose unit
     /// journals this server can read.
     pub journals: BTreeMap<String, PathBuf>,
     /// More routes, merged in behind the same token check (must not have a
     /// fallback of its own).
     pub extra: Option<Router>,
+    /// Lets raw writes (`/v1/kv`, `/v1/txn`) reach the cluster's own keys,
+    /// for a server that is itself the control plane's store (the registry
+    /// conformance suite runs over one). Off by default, and `flotta agent`
+    /// never sets it: a client changes the cluster through its typed routes.
+    pub raw_cluster_writes: bool,
 }
 
 /// The API's routes over `registry`, with no token.
@@ -132,23 +149,29 @@ pub fn router<B: KvBackend + Clone + Send + Sync + 'static>(registry: Registry<B
 }
 
 /// The API's routes over `registry`: fleet's API v1, flotta's `/v1`, and
-/// `options.extra`, all behind `options.token` when set.
+/// `options.extra`, all behind `options.token` and `options.read_token`
+/// when either is set.
 pub fn router_with<B: KvBackend + Clone + Send + Sync + 'static>(
     registry: Registry<B>,
     options: ApiOptions,
 ) -> Router {
     let mut router = fleet::routes(registry.clone())
-        .merge(v1::routes(registry.clone()))
+        .merge(v1::routes(registry.clone(), !options.raw_cluster_writes))
         .merge(cluster::routes(registry, options.journals));
     if let Some(extra) = options.extra {
         router = router.merge(extra);
     }
-    match options.token {
-        Some(token) => router.layer(axum::middleware::from_fn_with_state(
-            Arc::<str>::from(token),
-            serve::require_token,
-        )),
-        None => router,
+    let tokens = Tokens {
+        write: options.token,
+        read: options.read_token,
+    };
+    if tokens.any() {
+        router.layer(axum::middleware::from_fn_with_state(
+            Arc::new(tokens),
+            access::require_token,
+        ))
+    } else {
+        router
     }
 }
 

@@ -101,6 +101,9 @@ impl fmt::Debug for Remote {
 
 impl Remote {
     /// A client for `options.url`; connects lazily, on the first call.
+    /// Given no token for a loopback `http(s)://` URL, it uses the one an
+    /// agent of this user left for that address
+    /// ([`crate::discover::local_token`]).
     ///
     /// # Errors
     /// [`RegistryError::Invalid`] for a URL that is not `http://`, `https://`
@@ -150,7 +153,11 @@ impl Remote {
                 "expected http://HOST:PORT, https://HOST:PORT or unix:/PATH".into(),
             ));
         };
-        if let Some(t) = &options.token
+        let token = options
+            .token
+            .clone()
+            .or_else(|| crate::discover::local_token(&url));
+        if let Some(t) = &token
             && header::HeaderValue::from_str(&format!("Bearer {t}")).is_err()
         {
             return Err(RegistryError::Invalid {
@@ -169,7 +176,7 @@ impl Remote {
             inner: Arc::new(Inner {
                 url,
                 base,
-                token: options.token,
+                token,
                 timeout: options.timeout,
                 client,
             }),

@@ -1,5 +1,5 @@
 //! Where and how the API is served: TCP or a unix socket, optional TLS,
-//! optional bearer token, and a refusal to expose an open API.
+//! and a refusal to serve TCP without a token.
 
 use std::fmt;
 use std::io;
@@ -10,12 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::http::StatusCode;
-use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
-use axum::middleware::Next;
-use axum::response::Response;
 use axum::serve::Listener;
 use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::mpsc;
@@ -69,9 +63,10 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-/// Refuses to serve a non-loopback TCP address without both a token and
-/// TLS: whoever reaches the API controls the cluster. Loopback addresses
-/// and unix sockets (guarded by file permissions) are always allowed.
+/// Refuses to serve TCP without a token, and a non-loopback address
+/// without TLS as well: whoever writes a unit runs code as root, and every
+/// local user and unit can reach a loopback port. A unix socket is guarded
+/// by its file mode (0600) and needs neither.
 ///
 /// ```
 /// use flotta_api::{Listen, check_exposure};
@@ -79,27 +74,39 @@ pub struct TlsFiles {
 /// let open: Listen = "0.0.0.0:4949".parse().unwrap();
 /// assert!(check_exposure(&open, true, false).is_err());
 /// assert!(check_exposure(&open, true, true).is_ok());
-/// assert!(check_exposure(&"127.0.0.1:4949".parse().unwrap(), false, false).is_ok());
+/// let local: Listen = "127.0.0.1:4949".parse().unwrap();
+/// assert!(check_exposure(&local, false, false).is_err());
+/// assert!(check_exposure(&local, true, false).is_ok());
+/// assert!(check_exposure(&"unix:/run/flotta/flotta.sock".parse().unwrap(), false, false).is_ok());
 /// ```
 ///
 /// # Errors
 /// The reason, naming the address and what is missing.
 pub fn check_exposure(listen: &Listen, token: bool, tls: bool) -> Result<(), String> {
-    match listen {
-        Listen::Tcp(addr) if !(addr.ip().is_loopback() || token && tls) => {
-            let missing = match (token, tls) {
-                (false, false) => "a token and TLS",
-                (false, true) => "a token",
-                _ => "TLS",
-            };
-            Err(format!(
-                "refusing to serve the API on {addr} without {missing}: anyone who reaches it \
-                 controls the cluster; give a token and a TLS certificate and key, or listen on \
-                 a loopback address or a unix socket"
-            ))
+    let Listen::Tcp(addr) = listen else {
+        return Ok(());
+    };
+    let loopback = addr.ip().is_loopback();
+    let missing = match (token, tls || loopback) {
+        (true, true) => return Ok(()),
+        (false, true) => "a token",
+        (true, false) => "TLS",
+        (false, false) => "a token and TLS",
+    };
+    let who = if loopback {
+        "every local user and unit can reach it"
+    } else {
+        "anyone who reaches it"
+    };
+    Err(format!(
+        "refusing to serve the API on {addr} without {missing}: {who}, and whoever writes a unit \
+         runs code as root; give a token{}, or listen on a unix socket",
+        if loopback {
+            ""
+        } else {
+            " and a TLS certificate and key"
         }
-        _ => Ok(()),
-    }
+    ))
 }
 
 /// A bound listener (so a caller can bind port 0 and learn the address
@@ -260,38 +267,6 @@ where
     }
 }
 
-/// Equal without revealing where the first difference is.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Lets a request through only with `Authorization: Bearer <token>`.
-pub(crate) async fn require_token(
-    State(token): State<Arc<str>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let given = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        Some(t) if same_secret(t.trim().as_bytes(), token.as_bytes()) => next.run(req).await,
-        _ => {
-            let message = if given.is_some() {
-                "wrong bearer token"
-            } else {
-                "missing Authorization: Bearer <token>"
-            };
-            let mut res = crate::v1::error(StatusCode::UNAUTHORIZED, "unauthorized", message);
-            res.headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            res
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn exposure_needs_token_and_tls_off_loopback() {
+    fn exposure_needs_a_token_on_tcp_and_tls_off_loopback() {
         let open: Listen = "0.0.0.0:4949".parse().unwrap();
         assert!(
             check_exposure(&open, false, true)
@@ -327,14 +302,12 @@ mod tests {
                 .unwrap_err()
                 .contains("TLS")
         );
-        assert!(check_exposure(&"[::1]:1".parse().unwrap(), false, false).is_ok());
+        assert!(
+            check_exposure(&"[::1]:1".parse().unwrap(), false, false)
+                .unwrap_err()
+                .contains("every local user")
+        );
+        assert!(check_exposure(&"[::1]:1".parse().unwrap(), true, false).is_ok());
         assert!(check_exposure(&"unix:/x".parse().unwrap(), false, false).is_ok());
-    }
-
-    #[test]
-    fn secrets_compare() {
-        assert!(same_secret(b"abc", b"abc"));
-        assert!(!same_secret(b"abc", b"abd"));
-        assert!(!same_secret(b"abc", b"ab"));
     }
 }

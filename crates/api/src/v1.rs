@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::fleet::{MAX_BODY, query};
+use crate::keyspace::{self, Refused, Write};
 use crate::wire::{
     DeleteBody, DeletedReply, ErrorBody, ErrorDetail, GrantBody, LeaseReply, PutBody,
     RevisionReply, TtlReply, TxnBody, WireCondition, WirePage,
@@ -65,9 +66,45 @@ pub(crate) fn json<T: Serialize>(value: &T) -> Response {
     (StatusCode::OK, axum::Json(value)).into_response()
 }
 
-/// The raw-key, lease and watch routes.
+/// A write the keyspace rules refused, as its status.
+fn refusal(refused: Refused) -> Response {
+    match refused {
+        Refused::Invalid { what, reason } => invalid(&what, reason),
+        Refused::Forbidden(message) => error(StatusCode::FORBIDDEN, "forbidden", message),
+        Refused::Registry(e) => registry_error(&e),
+    }
+}
+
+/// The routes' state: the registry, and whether raw writes are kept out of
+/// its keys.
+#[derive(Clone)]
+struct Ctx<B> {
+    registry: Registry<B>,
+    confined: bool,
+}
+
+impl<B: Clone> axum::extract::FromRef<Ctx<B>> for Registry<B> {
+    fn from_ref(c: &Ctx<B>) -> Registry<B> {
+        c.registry.clone()
+    }
+}
+
+impl<B: KvBackend> Ctx<B> {
+    async fn check(&self, write: &Write<'_>) -> Result<(), Response> {
+        if !self.confined {
+            return Ok(());
+        }
+        keyspace::check(&self.registry, write)
+            .await
+            .map_err(refusal)
+    }
+}
+
+/// The raw-key, lease and watch routes; with `confined`, raw writes keep
+/// to the user's keyspace.
 pub(crate) fn routes<B: KvBackend + Clone + Send + Sync + 'static>(
     registry: Registry<B>,
+    confined: bool,
 ) -> Router {
     Router::new()
         .route("/v1/kv", get(list::<B>))
@@ -81,7 +118,7 @@ pub(crate) fn routes<B: KvBackend + Clone + Send + Sync + 'static>(
         .route("/v1/txn", post(txn::<B>))
         .route("/v1/revision", get(revision::<B>))
         .route("/v1/watch", get(watch::<B>))
-        .with_state(registry)
+        .with_state(Ctx { registry, confined })
 }
 
 /// Reads a JSON body (at most [`MAX_BODY`]); an empty body is `None`.
@@ -155,7 +192,7 @@ async fn list<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Respo
 }
 
 async fn put_key<B: KvBackend>(
-    State(r): State<Registry<B>>,
+    State(c): State<Ctx<B>>,
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
@@ -164,7 +201,16 @@ async fn put_key<B: KvBackend>(
         Ok(None) => return invalid("request body", "missing; expected {\"value\": ...}"),
         Err(res) => return res,
     };
-    match r
+    let write = Write::Put {
+        key: &key,
+        value: &put.value,
+        lease: put.lease,
+    };
+    if let Err(res) = c.check(&write).await {
+        return res;
+    }
+    match c
+        .registry
         .backend()
         .put(&key, &put.value, put.lease, put.condition.into())
         .await
@@ -175,7 +221,7 @@ async fn put_key<B: KvBackend>(
 }
 
 async fn delete_key<B: KvBackend>(
-    State(r): State<Registry<B>>,
+    State(c): State<Ctx<B>>,
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
@@ -203,13 +249,16 @@ async fn delete_key<B: KvBackend>(
     let condition = from_query
         .or(from_body)
         .unwrap_or(WireCondition::Always.into());
-    match r.backend().delete(&key, condition).await {
+    if let Err(res) = c.check(&Write::Delete { key: &key }).await {
+        return res;
+    }
+    match c.registry.backend().delete(&key, condition).await {
         Ok(deleted) => json(&DeletedReply { deleted }),
         Err(e) => registry_error(&e),
     }
 }
 
-async fn txn<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
+async fn txn<B: KvBackend>(State(c): State<Ctx<B>>, req: Request) -> Response {
     let t: TxnBody = match body(req).await {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -220,7 +269,12 @@ async fn txn<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Respon
         }
         Err(res) => return res,
     };
-    match r.backend().txn(&t.compares, &t.ops).await {
+    for op in &t.ops {
+        if let Err(res) = c.check(&Write::from(op)).await {
+            return res;
+        }
+    }
+    match c.registry.backend().txn(&t.compares, &t.ops).await {
         Ok(outcome) => json(&outcome),
         Err(e) => registry_error(&e),
     }

@@ -82,7 +82,13 @@ impl conformance::Harness for Served {
 
     async fn backend(&self) -> Remote {
         let memory = MemoryBackend::new(self.clock.clone(), MemoryOptions::default());
-        let server = start(loopback(), router(Registry::new(memory.clone())), None).await;
+        // The suite writes every kind of key, as agents and the engine do.
+        let options = ApiOptions {
+            raw_cluster_writes: true,
+            ..ApiOptions::default()
+        };
+        let app = router_with(Registry::new(memory.clone()), options);
+        let server = start(loopback(), app, None).await;
         let remote = Remote::new(RemoteOptions::new(url(&server))).expect("remote");
         *self.memory.lock().expect("lock") = Some(memory);
         self.servers.lock().expect("lock").push(server);
@@ -282,6 +288,179 @@ async fn a_token_guards_every_route_and_a_refused_request_changes_nothing() {
         memory.get("k").await.expect("get").expect("stored").value,
         "v"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_token_reads_and_never_writes() {
+    let memory = MemoryBackend::default();
+    memory
+        .put("/applications/a", "127.0.0.1:1", None, Condition::Always)
+        .await
+        .expect("seed");
+    let options = ApiOptions {
+        token: Some("w".into()),
+        read_token: Some("r".into()),
+        ..ApiOptions::default()
+    };
+    let server = start(
+        loopback(),
+        router_with(Registry::new(memory.clone()), options),
+        None,
+    )
+    .await;
+    let read = ["Authorization: Bearer r"];
+    for path in [
+        "/v1/kv/%2Fapplications%2Fa",
+        "/v1/kv?prefix=%2F",
+        "/fleet/v1/units",
+        "/fleet/v1/machines",
+        "/v1/revision",
+    ] {
+        let (status, body) = raw(&server, "GET", path, &read, b"").await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+    }
+    let before = memory.revision().await.expect("revision");
+    for (method, path, body) in [
+        ("PUT", "/v1/kv/%2Fapplications%2Fb", &br#"{"value":"x"}"#[..]),
+        ("DELETE", "/v1/kv/%2Fapplications%2Fa", b""),
+        ("POST", "/v1/leases", br#"{"ttl_ms":1000}"#),
+        ("POST", "/v1/txn", br#"{"compares":[],"ops":[]}"#),
+        (
+            "PUT",
+            "/fleet/v1/units/a.service",
+            br#"{"desiredState":"launched","options":[{"section":"Service","name":"ExecStart","value":"/bin/true"}]}"#,
+        ),
+    ] {
+        let (status, text) = raw(&server, method, path, &read, body).await;
+        assert_eq!(status, 403, "{method} {path}: {text}");
+        assert!(text.contains("read-only"), "{text}");
+    }
+    assert_eq!(memory.revision().await.expect("revision"), before);
+    let (status, _) = raw(
+        &server,
+        "PUT",
+        "/v1/kv/%2Fapplications%2Fb",
+        &["Authorization: Bearer w"],
+        br#"{"value":"x"}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "the write token writes");
+}
+
+/// What a raw write may touch: the user's keys, and of the cluster's only
+/// the records a client owns, each checked as that record. Every refusal
+/// leaves the store as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_writes_stay_out_of_the_clusters_keys() {
+    use flotta_registry::model::{Drain, TargetState, Unit};
+    use flotta_unit_spec::syntax::UnitFile;
+
+    let memory = MemoryBackend::default();
+    let registry = Registry::new(memory.clone());
+    let server = start(loopback(), router(registry.clone()), None).await;
+    let remote = Registry::new(Remote::new(RemoteOptions::new(url(&server))).expect("remote"));
+    let put = |key: &str, value: &str| {
+        format!(
+            "/v1/kv/{}|{}",
+            key.replace('/', "%2F"),
+            serde_json::json!({ "value": value })
+        )
+    };
+    let file = UnitFile::parse("[Service]\nExecStart=/bin/true\n").expect("unit file");
+    let unit = Unit::new("a.service", &file, TargetState::Launched);
+    registry.put_unit(&unit, Some(0)).await.expect("unit");
+    registry
+        .assign("a.service", "m1")
+        .await
+        .expect("assignment");
+
+    let refused = [
+        // The issue's own example: an assignment, anonymously.
+        put(
+            "/flotta/v1/assignments/evil.service",
+            r#"{"unit":"evil.service","machine":"m1"}"#,
+        ),
+        put("/flotta/v1/machines/m9", "{}"),
+        put("/flotta/v1/leader/engine", "m9"),
+        put("/flotta/v1/endpoints/web/x", "{}"),
+        put("/flotta/v1/states/a.service/m1", "{}"),
+        put("/flotta/v1/decisions/a.service", "{}"),
+        put("/flotta/v1/plugins/p", "{}"),
+    ];
+    let before = memory.revision().await.expect("revision");
+    for case in &refused {
+        let (path, body) = case.split_once('|').expect("case");
+        let (status, text) = raw(&server, "PUT", path, &[], body.as_bytes()).await;
+        assert_eq!(status, 403, "{path}: {text}");
+        assert!(text.contains("cluster's own"), "{text}");
+    }
+    // A unit record that is not what the typed route would store: 400,
+    // naming the key.
+    let mut forged = unit.clone();
+    forged.name = "b.service".into();
+    forged.hash = "0".repeat(40);
+    let bad_units = [
+        put("/flotta/v1/units/b.service", "not json"),
+        put(
+            "/flotta/v1/units/b.service",
+            &serde_json::to_string(&forged).expect("json"),
+        ),
+        put(
+            "/flotta/v1/units/a.service",
+            &serde_json::to_string(&forged).expect("json"),
+        ),
+    ];
+    for case in &bad_units {
+        let (path, body) = case.split_once('|').expect("case");
+        let (status, text) = raw(&server, "PUT", path, &[], body.as_bytes()).await;
+        assert_eq!(status, 400, "{path}: {text}");
+        assert!(text.contains("/flotta/v1/units/"), "{text}");
+    }
+    // A live unit's assignment cannot be dropped; a transaction with one
+    // refused op applies none.
+    let (status, text) = raw(
+        &server,
+        "DELETE",
+        "/v1/kv/%2Fflotta%2Fv1%2Fassignments%2Fa.service",
+        &[],
+        b"",
+    )
+    .await;
+    assert_eq!(status, 403, "{text}");
+    let txn = serde_json::json!({
+        "compares": [],
+        "ops": [
+            {"put": {"key": "/applications/ok", "value": "127.0.0.1:1"}},
+            {"delete": {"key": "/flotta/v1/machines/m1"}}
+        ]
+    });
+    let (status, text) = raw(&server, "POST", "/v1/txn", &[], txn.to_string().as_bytes()).await;
+    assert_eq!(status, 403, "{text}");
+    assert_eq!(memory.revision().await.expect("revision"), before);
+
+    // What a client does through the registry still works: user keys, a
+    // unit's life, a drain.
+    remote
+        .kv_set("/applications/sample/a", "127.0.0.1:8080", None)
+        .await
+        .expect("user key");
+    let b = Unit::new("b.service", &file, TargetState::Inactive);
+    remote.put_unit(&b, Some(0)).await.expect("unit b");
+    remote
+        .set_target_state("b.service", TargetState::Launched)
+        .await
+        .expect("target");
+    remote
+        .put_drain(&Drain {
+            machine: "m1".into(),
+            reason: "kernel".into(),
+        })
+        .await
+        .expect("drain");
+    assert!(remote.delete_drain("m1").await.expect("undrain"));
+    assert!(remote.delete_unit("a.service").await.expect("destroy"));
+    assert!(registry.unit("a.service").await.expect("read").is_none());
+    assert!(registry.placements().await.expect("placements").is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

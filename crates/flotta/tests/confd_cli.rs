@@ -746,7 +746,12 @@ fn dev_cluster(
     .replace("=flotta ", &format!("={exe} "))
     .replace(
         "[Service]\n",
-        &format!("[Service]\nEnvironment=FLOTTA_ENDPOINT={endpoint}\n"),
+        // Units get no token of their own: these are given the agent's.
+        &format!(
+            "[Service]\nEnvironment=FLOTTA_ENDPOINT={endpoint}\n\
+             Environment=FLOTTA_TOKEN_FILE={}\n",
+            state.path().join("api.token").display()
+        ),
     );
     let units = tempfile::tempdir().expect("units dir");
     let template = units.path().join("sample.application@.service");

@@ -50,9 +50,13 @@ fn http(authority: &str, method: &str, path: &str, body: Option<&Value>) -> Opti
     let mut s = std::net::TcpStream::connect(authority).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let body = body.map(Value::to_string).unwrap_or_default();
+    // The token the agent left for this user, as a client finds it.
+    let auth = flotta_api::discover::local_token(&format!("http://{authority}"))
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     write!(
         s,
-        "{method} {path} HTTP/1.0\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.0\r\nHost: {authority}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .ok()?;
@@ -473,8 +477,10 @@ fn a_config_file_with_an_unknown_key_is_refused() {
 /// lines in a unit, against the embedded default.
 #[test]
 fn the_seeds_raw_key_lines_work_on_a_dev_cluster() {
-    let (_state, _agent, _api, endpoint) = dev_cluster(2);
+    let (state, _agent, _api, endpoint) = dev_cluster(2);
     let exe = env!("CARGO_BIN_EXE_flotta");
+    // Units get no token of their own: this one is given the agent's.
+    let token = state.path().join("api.token");
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/seed/units/local-kv/sample.application@.service"
@@ -483,7 +489,11 @@ fn the_seeds_raw_key_lines_work_on_a_dev_cluster() {
     .replace("=flotta ", &format!("={exe} "))
     .replace(
         "[Service]\n",
-        &format!("[Service]\nEnvironment=FLOTTA_ENDPOINT={endpoint}\n"),
+        &format!(
+            "[Service]\nEnvironment=FLOTTA_ENDPOINT={endpoint}\n\
+             Environment=FLOTTA_TOKEN_FILE={}\n",
+            token.display()
+        ),
     );
     let units = tempfile::tempdir().expect("units dir");
     let template = units.path().join("sample.application@.service");

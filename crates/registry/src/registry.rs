@@ -161,6 +161,11 @@ impl<B: KvBackend> Registry<B> {
         &self.backend
     }
 
+    /// The prefix the cluster's own keys live under (ends in `/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     fn key(&self, kind: &str, rest: &str) -> String {
         format!("{}{kind}/{rest}", self.prefix)
     }
@@ -309,12 +314,16 @@ impl<B: KvBackend> Registry<B> {
     /// # Errors
     /// Backend failures.
     pub async fn delete_unit(&self, name: &str) -> Result<bool> {
+        // The unit first: an assignment may be dropped by a client only once
+        // its unit is gone (see flotta-api's keyspace rules).
+        let deleted = self
+            .backend
+            .delete(&self.key("units", name), Condition::Always)
+            .await?;
         self.backend
             .delete(&self.key("assignments", name), Condition::Always)
             .await?;
-        self.backend
-            .delete(&self.key("units", name), Condition::Always)
-            .await
+        Ok(deleted)
     }
 
     // ---- machines ----

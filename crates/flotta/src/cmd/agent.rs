@@ -74,7 +74,7 @@ async fn serve<B: KvBackend + Clone + Send + Sync + 'static>(
     }
     let id = machine_id(&settings.machine_id_file, &settings.state_dir)?;
     let journals = [(id.clone(), settings.state_dir.clone())].into();
-    spawn_api(registry.clone(), settings, journals, None).await?;
+    let _left = spawn_api(registry.clone(), settings, journals, None).await?;
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|_| "localhost".into());
@@ -121,7 +121,7 @@ async fn serve_dev<B: KvBackend + Clone + Send + Sync + 'static>(
         .map(|m| (m.id, m.state_dir))
         .collect();
     let extra = super::dev_api::routes(cluster.clone());
-    spawn_api(registry, settings, journals, Some(extra)).await?;
+    let _left = spawn_api(registry, settings, journals, Some(extra)).await?;
     eprintln!(
         "flotta agent --dev: {machines} machines on 127.0.0.1-{machines}, state in {}{}",
         settings.state_dir.display(),
@@ -140,6 +140,38 @@ async fn serve_dev<B: KvBackend + Clone + Send + Sync + 'static>(
     Ok(())
 }
 
+/// A token left for this user's clients (see
+/// [`flotta_api::discover::leave_token`]), taken back when the agent stops.
+struct LeftToken(Option<PathBuf>);
+
+impl Drop for LeftToken {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The API's tokens: the given ones, else over TCP tokens generated into
+/// the state dir (kept across restarts); a unix socket needs none.
+fn api_tokens(settings: &Settings, tcp: bool) -> anyhow::Result<(Option<String>, Option<String>)> {
+    if !tcp {
+        return Ok((settings.api_token.clone(), settings.api_read_token.clone()));
+    }
+    std::fs::create_dir_all(&settings.state_dir)
+        .with_context(|| format!("creating {}", settings.state_dir.display()))?;
+    let kept = |given: &Option<String>, file: &str| -> anyhow::Result<String> {
+        match given {
+            Some(t) => Ok(t.clone()),
+            None => Ok(flotta_api::token_file(&settings.state_dir.join(file))?),
+        }
+    };
+    Ok((
+        Some(kept(&settings.api_token, "api.token")?),
+        Some(kept(&settings.api_read_token, "api-read.token")?),
+    ))
+}
+
 /// Binds the API (when one is wanted) and serves it in the background:
 /// fleet's API v1, flotta's `/v1`, the machines' journals and `extra`.
 async fn spawn_api<B: KvBackend + Clone + Send + Sync + 'static>(
@@ -147,22 +179,43 @@ async fn spawn_api<B: KvBackend + Clone + Send + Sync + 'static>(
     settings: &Settings,
     journals: BTreeMap<String, PathBuf>,
     extra: Option<axum::Router>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<LeftToken> {
     let Some(listen) = &settings.api_listen else {
-        return Ok(());
+        return Ok(LeftToken(None));
     };
+    let (token, read_token) = api_tokens(settings, matches!(listen, Listen::Tcp(_)))?;
+    if let Listen::Unix(path) = listen
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
     let router = flotta_api::router_with(
         registry,
         ApiOptions {
-            token: settings.api_token.clone(),
+            token: token.clone(),
+            read_token,
             journals,
             extra,
+            raw_cluster_writes: false,
         },
     );
     // Bind now, so a taken address fails the command rather than a task.
     let listener = ApiListener::bind(listen)
         .await
         .with_context(|| format!("--api-listen {listen}"))?;
+    // A generated token on loopback is left for this user's clients.
+    let left = match (listener.local_addr()?, &token, &settings.api_token) {
+        (Listen::Tcp(addr), Some(token), None) if addr.ip().is_loopback() => {
+            match flotta_api::discover::leave_token(addr, token) {
+                Ok(path) => Some(path),
+                Err(e) => {
+                    tracing::warn!("leaving the API token for local clients: {e}");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     let tls = settings.api_tls.clone();
     tokio::spawn(async move {
         if let Err(e) = flotta_api::serve_listener(listener, router, tls.as_ref()).await {
@@ -174,8 +227,16 @@ async fn spawn_api<B: KvBackend + Clone + Send + Sync + 'static>(
         (_, Some(_)) => "https://",
         (_, None) => "http://",
     };
+    let access = match (listen, &settings.api_token) {
+        (Listen::Unix(_), _) => " (its owner only)".to_owned(),
+        (_, Some(_)) => " (token from --api-token)".to_owned(),
+        (_, None) => format!(
+            " (token in {})",
+            settings.state_dir.join("api.token").display()
+        ),
+    };
     eprintln!(
-        "flotta agent: API on {scheme}{listen} (fleet API v1 under /fleet/v1/, flotta's under /v1/)"
+        "flotta agent: API on {scheme}{listen}{access} (fleet API v1 under /fleet/v1/, flotta's under /v1/)"
     );
-    Ok(())
+    Ok(LeftToken(left))
 }

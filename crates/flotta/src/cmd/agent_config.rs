@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 use flotta_agent::machine::parse_metadata;
+use flotta_api::discover::DEFAULT_SOCKET;
 use flotta_api::{DEFAULT_ADDR, Listen, TlsFiles, check_exposure};
 use flotta_registry::kv::KvBackend;
 use flotta_registry::{EtcdBackend, EtcdOptions, Registry, TlsFiles as EtcdTls};
@@ -83,9 +84,11 @@ pub struct AgentArgs {
     /// Units this machine starts at once; later starts queue (default 32).
     #[arg(long, env = "FLOTTA_MAX_STARTING", value_name = "N")]
     pub max_starting: Option<usize>,
-    /// Serve the API here: `127.0.0.1:PORT` or `unix:/path` (default with
-    /// --dev: 127.0.0.1:4949; else no API). A non-loopback address needs
-    /// --api-token and TLS.
+    /// Serve the API here: `unix:/path`, `IP:PORT` or `none` (default:
+    /// unix:/run/flotta/flotta.sock, or flotta.sock in a --state-dir; with
+    /// --dev, 127.0.0.1:4949). Over TCP clients need a token: --api-token,
+    /// else one generated into the state dir (api.token, mode 0600). Off
+    /// loopback TLS too.
     #[arg(long, env = "FLOTTA_API_LISTEN", value_name = "ADDR")]
     pub api_listen: Option<String>,
     /// Bearer token API clients must send.
@@ -96,6 +99,15 @@ pub struct AgentArgs {
         hide_env_values = true
     )]
     pub api_token: Option<String>,
+    /// A token that may only read (list, get, watch); default over TCP: one
+    /// generated into the state dir (api-read.token, mode 0600).
+    #[arg(
+        long,
+        env = "FLOTTA_API_READ_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub api_read_token: Option<String>,
     /// TLS certificate (PEM) for the API.
     #[arg(long, env = "FLOTTA_API_TLS_CERT", value_name = "FILE")]
     pub api_tls_cert: Option<PathBuf>,
@@ -129,6 +141,7 @@ struct FileConfig {
     max_starting: Option<usize>,
     api_listen: Option<String>,
     api_token: Option<String>,
+    api_read_token: Option<String>,
     api_tls_cert: Option<PathBuf>,
     api_tls_key: Option<PathBuf>,
 }
@@ -241,8 +254,10 @@ pub struct Settings {
     pub max_starting: usize,
     /// API address.
     pub api_listen: Option<Listen>,
-    /// API token.
+    /// API token (may write).
     pub api_token: Option<String>,
+    /// API token that may only read.
+    pub api_read_token: Option<String>,
     /// API TLS certificate and key.
     pub api_tls: Option<TlsFiles>,
 }
@@ -294,6 +309,7 @@ impl AgentArgs {
         if machines.is_some() && !dev {
             bail!("--machines is for a dev cluster: add --dev");
         }
+        let file_state_dir = file.state_dir.clone();
         let state_dir = match self.state_dir.clone().or(file.state_dir) {
             Some(d) => d,
             None if dev => dev_state_dir(),
@@ -332,11 +348,16 @@ impl AgentArgs {
             None => file.metadata.unwrap_or_default(),
         };
         let api_listen = match self.api_listen.clone().or(file.api_listen) {
+            Some(text) if text == "none" => None,
             Some(text) => Some(parse_listen(&text)?),
             None if dev => Some(parse_listen(DEFAULT_ADDR)?),
-            None => None,
+            None if self.state_dir.is_none() && file_state_dir.is_none() => {
+                Some(Listen::Unix(PathBuf::from(DEFAULT_SOCKET)))
+            }
+            None => Some(Listen::Unix(state_dir.join("flotta.sock"))),
         };
         let api_token = self.api_token.clone().or(file.api_token);
+        let api_read_token = self.api_read_token.clone().or(file.api_read_token);
         let cert = self.api_tls_cert.clone().or(file.api_tls_cert);
         let key = self.api_tls_key.clone().or(file.api_tls_key);
         let api_tls = match (cert, key) {
@@ -345,7 +366,8 @@ impl AgentArgs {
             _ => bail!("--api-tls-cert and --api-tls-key go together"),
         };
         if let Some(listen) = &api_listen {
-            check_exposure(listen, api_token.is_some(), api_tls.is_some()).map_err(|e| {
+            // Over TCP a token is generated when none is given.
+            check_exposure(listen, true, api_tls.is_some()).map_err(|e| {
                 anyhow::anyhow!("--api-listen: {e} (--api-token, --api-tls-cert/--api-tls-key)")
             })?;
         }
@@ -373,6 +395,7 @@ impl AgentArgs {
                 .unwrap_or(flotta_agent::supervisor::DEFAULT_MAX_STARTING),
             api_listen,
             api_token,
+            api_read_token,
             api_tls,
         })
     }
@@ -396,7 +419,7 @@ mod tests {
         let open = parse_listen("0.0.0.0:4949").expect("addr");
         assert!(check_exposure(&open, false, false).is_err());
         assert!(check_exposure(&open, true, true).is_ok());
-        assert!(check_exposure(&parse_listen("127.0.0.1:1").expect("addr"), false, false).is_ok());
+        assert!(check_exposure(&parse_listen("127.0.0.1:1").expect("addr"), false, false).is_err());
         assert!(check_exposure(&parse_listen("unix:/tmp/s").expect("unix"), false, false).is_ok());
         assert!(parse_listen("nope").is_err());
     }

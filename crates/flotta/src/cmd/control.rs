@@ -32,7 +32,8 @@ pub struct Api {
     /// else the dev cluster's `http://127.0.0.1:4949`.
     #[arg(long, env = "FLOTTA_ENDPOINT", value_name = "URL")]
     endpoint: Option<String>,
-    /// Bearer token for the API (its `--api-token`).
+    /// Bearer token for the API (its `--api-token`). Unset, for a loopback
+    /// endpoint: the one the agent generated for this user, if any.
     #[arg(
         long,
         env = "FLOTTA_TOKEN",
@@ -40,6 +41,10 @@ pub struct Api {
         hide_env_values = true
     )]
     token: Option<String>,
+    /// File holding the bearer token (an agent's state dir has api.token,
+    /// and api-read.token, which can only read).
+    #[arg(long, env = "FLOTTA_TOKEN_FILE", value_name = "FILE")]
+    token_file: Option<std::path::PathBuf>,
     /// CA certificate (PEM) that signed an https:// endpoint's certificate.
     #[arg(long, env = "FLOTTA_CA_FILE", value_name = "FILE")]
     ca_file: Option<std::path::PathBuf>,
@@ -80,9 +85,15 @@ impl Api {
 
     fn remote_at(&self, endpoint: &str) -> anyhow::Result<Remote> {
         let mut options = RemoteOptions::new(endpoint);
-        options.token = match self.target() {
-            Target::Api { token, .. } => token,
-            Target::Etcd(_) => self.token.clone(),
+        options.token = match (&self.token, &self.token_file) {
+            (None, Some(file)) => Some(
+                flotta_api::read_token_file(file)
+                    .map_err(|e| anyhow::anyhow!("--token-file: {e}"))?,
+            ),
+            _ => match self.target() {
+                Target::Api { token, .. } => token,
+                Target::Etcd(_) => self.token.clone(),
+            },
         };
         options.ca_file = self.ca_file.clone();
         Remote::new(options).with_context(|| format!("--endpoint {endpoint}"))
@@ -331,7 +342,10 @@ pub(crate) async fn connect(cluster: &Cluster) -> anyhow::Result<Registry<Cluste
     if let Err(e) = remote.revision().await {
         let text = e.to_string();
         if text.contains("401") || text.contains("403") || text.to_lowercase().contains("token") {
-            bail!("{text} (pass --token or set FLOTTA_TOKEN)");
+            bail!(
+                "{text} (pass --token or --token-file, or set FLOTTA_TOKEN; an agent keeps its \
+                 token in its state dir's api.token)"
+            );
         }
         bail!(
             "no flotta API at {endpoint}: start one with `flotta agent --dev --machines 3`, \

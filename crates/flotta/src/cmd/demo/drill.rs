@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use flotta_registry::model::Endpoint;
 
 use super::machines::{GRACE_SECS, LEASE_TTL_SECS, Machines};
-use super::{Tour, backend_of, http_get, say};
+use super::{Tour, api_get, backend_of, http_get, say};
 
 /// Bounds of one client loop.
 const MAX_REQUESTS: usize = 60_000;
@@ -152,7 +152,7 @@ impl Tour {
 
     /// unit -> machine, for the units reported active.
     fn placement(&self) -> anyhow::Result<BTreeMap<String, String>> {
-        let (status, body) = http_get(self.api, "/fleet/v1/state")?;
+        let (status, body) = api_get(self.api, "/fleet/v1/state")?;
         if status != 200 {
             bail!("GET /fleet/v1/state: {status} {body}");
         }

@@ -46,6 +46,15 @@ pub struct Launch {
 }
 
 impl Machines {
+    /// The state dir of the agent that serves the API (its tokens are there).
+    pub fn api_state_dir(state: &Path, etcd: bool) -> PathBuf {
+        if etcd {
+            state.join("machine-1")
+        } else {
+            state.join("cluster")
+        }
+    }
+
     /// One `flotta agent --dev` serving the API.
     pub fn dev(launch: &Launch, n: u16) -> anyhow::Result<Machines> {
         let agent = (launch.command)()
@@ -53,7 +62,7 @@ impl Machines {
             .args(["--registry", "memory"])
             .args(timings())
             .arg("--state-dir")
-            .arg(launch.state.join("cluster"))
+            .arg(Machines::api_state_dir(&launch.state, false))
             .args(["--api-listen", &launch.api.to_string()])
             .stdout(Stdio::null())
             .stderr(log(&launch.state, "agent")?)
@@ -73,7 +82,10 @@ impl Machines {
             dirs: Vec::new(),
         };
         for i in 0..usize::from(n) {
-            let dir = launch.state.join(format!("machine-{}", i + 1));
+            let dir = match i {
+                0 => Machines::api_state_dir(&launch.state, true),
+                _ => launch.state.join(format!("machine-{}", i + 1)),
+            };
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             if let Machines::Etcd { agents, dirs, .. } = &mut machines {
                 agents.push(None);

@@ -187,7 +187,7 @@ impl Tour {
     }
 
     fn run(&mut self, args: &DemoArgs) -> anyhow::Result<()> {
-        self.write_units()?;
+        self.write_units(args.etcd)?;
         let n = args.machines;
         if args.etcd {
             say(&format!(
@@ -321,14 +321,21 @@ impl Tour {
         self.state.join("apache")
     }
 
-    fn write_units(&self) -> anyhow::Result<()> {
+    fn write_units(&self, etcd: bool) -> anyhow::Result<()> {
         let exe = self.exe.display();
         let template = TEMPLATE.replace(
             "ExecStart=flotta-greeter",
             &format!("ExecStart={exe} greeter"),
         );
         // Machine 1 is 127.0.0.1; the port, API and directories are the tour's.
-        let endpoint = format!("--endpoint http://{}", self.api);
+        // Units get no token of their own: the balancer, which only reads, is
+        // given the agent's read token.
+        let read_token = Machines::api_state_dir(&self.state, etcd).join("api-read.token");
+        let endpoint = format!(
+            "--endpoint http://{} --token-file {}",
+            self.api,
+            read_token.display()
+        );
         let port = format!(":{}", self.balancer.port());
         let balancer = if self.apache {
             let apache = self.apache_dir().display().to_string();
@@ -370,7 +377,7 @@ impl Tour {
         self.machines = Some(machines);
         let start = Instant::now();
         loop {
-            if http_get(self.api, "/v1/revision").is_ok_and(|(status, _)| status == 200) {
+            if api_get(self.api, "/v1/revision").is_ok_and(|(status, _)| status == 200) {
                 println!("  (logs in {})", self.state.display());
                 return Ok(());
             }
@@ -433,7 +440,7 @@ impl Tour {
     }
 
     fn endpoints(&self) -> anyhow::Result<Endpoints> {
-        let (status, body) = http_get(self.api, "/v1/services/sample/endpoints")?;
+        let (status, body) = api_get(self.api, "/v1/services/sample/endpoints")?;
         if status != 200 {
             bail!("GET /v1/services/sample/endpoints: {status} {body}");
         }
@@ -475,8 +482,11 @@ impl Tour {
     }
 
     fn print_endpoints(&self) -> anyhow::Result<()> {
+        let token = flotta_api::discover::token_dir()
+            .map(|d| d.join(self.api.to_string()).display().to_string())
+            .unwrap_or_else(|| "TOKEN_FILE".into());
         println!(
-            "\n$ curl -s http://{}/v1/services/sample/endpoints",
+            "\n$ curl -s -H \"Authorization: Bearer $(cat {token})\" http://{}/v1/services/sample/endpoints",
             self.api
         );
         for e in self.endpoints()?.items {
@@ -577,10 +587,24 @@ fn backend_of(body: &str) -> Option<&str> {
 
 /// One `GET` over HTTP/1.0: the status and body.
 fn http_get(addr: SocketAddr, path: &str) -> anyhow::Result<(u16, String)> {
+    get(addr, path, None)
+}
+
+/// One `GET` to the cluster's API, with the token its agent left for this
+/// user (as every client finds it).
+fn api_get(api: SocketAddr, path: &str) -> anyhow::Result<(u16, String)> {
+    let token = flotta_api::discover::local_token(&format!("http://{api}"));
+    get(api, path, token.as_deref())
+}
+
+fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> anyhow::Result<(u16, String)> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
         .with_context(|| format!("connecting to {addr}"))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n")?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{auth}\r\n")?;
     let mut out = String::new();
     s.read_to_string(&mut out)
         .with_context(|| format!("reading from {addr}"))?;
