@@ -10,6 +10,13 @@
 //! the service), `backends` (each with `id`, `slug`, `address`, `port`,
 //! `authority`, `weight`, `backup`) and `params` (the resource's settings:
 //! `listen`, `prefix`, `health_path`, `balance`, …).
+//!
+//! Backends are checked before they are rendered ([`Backend::validate`]):
+//! IDs in the unit-name charset, addresses IP literals or DNS host names,
+//! ports 1 to 65535. A pool with any other backend is refused, so no value
+//! from the registry can end a directive (`;`, `}`, a newline) and write
+//! another. `params` come from the operator's own config and are rendered
+//! as given.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -147,6 +154,20 @@ impl Renderer {
             .get("name")
             .and_then(|v| v.as_str())
             .map_or_else(|| slug(&pool.service), str::to_owned);
+        // Sources skip such backends; a pool built elsewhere is refused
+        // rather than rendered into a config it could rewrite.
+        for b in &pool.backends {
+            b.validate().map_err(|e| BalancerError::Template {
+                name: template.to_owned(),
+                message: e.to_string(),
+            })?;
+        }
+        if pool.service.chars().any(char::is_control) {
+            return Err(BalancerError::Template {
+                name: template.to_owned(),
+                message: format!("service {:?} contains a control character", pool.service),
+            });
+        }
         let backends: Vec<BackendView<'_>> = pool.backends.iter().map(Into::into).collect();
         tmpl.render(context! {
             service => &pool.service,
@@ -215,6 +236,21 @@ mod tests {
             ),
             "{haproxy}"
         );
+    }
+
+    #[test]
+    fn backends_that_could_break_a_config_are_refused() {
+        let r = Renderer::new();
+        let mut evil = pool();
+        evil.backends[1].address = "127.0.0.2; } server { listen 9".into();
+        let err = r
+            .render("nginx", &evil, &params())
+            .expect_err("bad address");
+        assert!(err.to_string().contains("address"), "{err}");
+        let mut evil = pool();
+        evil.backends[0].id = "a\n}".into();
+        let err = r.render("haproxy", &evil, &params()).expect_err("bad id");
+        assert!(err.to_string().contains("id"), "{err}");
     }
 
     #[test]
