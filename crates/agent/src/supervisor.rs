@@ -28,6 +28,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::cgroup::{Cgroups, Ids, Tree};
+use crate::error::{AgentError, check_unit_name};
 use crate::journal::{Journal, Stream, now_us};
 
 /// systemd's `ActiveState`.
@@ -298,7 +299,13 @@ impl Supervisor {
     }
 
     /// Starts supervising `unit` (inactive until [`UnitHandle::start`]).
-    pub fn supervise(&self, unit: &str, config: ServiceConfig) -> UnitHandle {
+    ///
+    /// # Errors
+    /// [`AgentError::UnitName`] when `unit` is not a valid unit name: it
+    /// names the unit's files (output, record, notify socket), so nothing
+    /// else may.
+    pub fn supervise(&self, unit: &str, config: ServiceConfig) -> Result<UnitHandle, AgentError> {
+        let unit = check_unit_name(unit)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let (status_tx, status_rx) = watch::channel(UnitStatus::new(unit));
         let run = Run {
@@ -311,10 +318,10 @@ impl Supervisor {
             permit: std::sync::Mutex::new(None),
         };
         tokio::spawn(run.lifecycle());
-        UnitHandle {
+        Ok(UnitHandle {
             requests: tx,
             status: status_rx,
-        }
+        })
     }
 }
 
