@@ -1086,3 +1086,32 @@ async fn names_that_are_not_unit_names_are_refused() {
     }
     assert!(!dir.path().join("escaped.service.stdout").exists());
 }
+
+/// A chatty unit's raw output files stay under the cap: the tail truncates
+/// them once it has read past it, and the journal still gets the lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_output_files_stay_under_the_cap() {
+    const CAP: u64 = 1 << 20;
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path()).with_output_cap(CAP);
+    // 20 MiB in 1000-byte lines, then a last line, then it stays up.
+    let u = supervise(
+        &sup,
+        "chatty.service",
+        config(
+            "chatty.service",
+            "[Service]\nExecStart=/bin/sh -c 'head -c 20971520 /dev/zero | tr \"\\\\0\" x | fold -w 1000; echo; echo the-end; exec sleep 600'\n",
+        ),
+    );
+    u.start();
+    wait_line(&sup, "chatty.service", "the-end").await;
+    let stdout = dir.path().join("run").join("chatty.service.stdout");
+    let len = std::fs::metadata(&stdout).expect("stdout file").len();
+    assert!(
+        len <= CAP,
+        "{} is {len} bytes, over the {CAP}-byte cap",
+        stdout.display()
+    );
+    u.stop();
+    until(&u, "stopped", |s| s.active == ActiveState::Inactive).await;
+}
