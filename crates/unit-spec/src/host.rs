@@ -16,7 +16,7 @@
 //! assert!(validate_host("web-1.example.com").is_ok());
 //! assert!(validate_host("fe80::1").is_ok());
 //! let err = validate_host("1.2.3.4; } server {").unwrap_err();
-//! assert!(err.to_string().contains("';' at column 7"), "{err}");
+//! assert!(err.to_string().contains("';' at column 8"), "{err}");
 //! assert_eq!(parse_host_port("[::1]:8080").unwrap(), ("::1".to_owned(), 8080));
 //! assert!(parse_host_port("1.2.3.4:80; } server { listen 9").is_err());
 //! ```
