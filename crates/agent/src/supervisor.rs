@@ -1369,6 +1369,7 @@ impl Run {
             let cap = self.sup.output_cap;
             tokio::spawn(async move {
                 let mut partial: Vec<u8> = Vec::new();
+                let mut saved = offset;
                 loop {
                     let finished = done.load(std::sync::atomic::Ordering::Acquire);
                     let (chunk, skipped) = take_output(&path, &mut offset, cap).unwrap_or_default();
@@ -1389,6 +1390,12 @@ impl Run {
                         );
                     }
                     if chunk.is_empty() {
+                        // Truncated with nothing left to read: the offset
+                        // moved all the same.
+                        if offset != saved {
+                            let _ = std::fs::write(&offset_path, offset.to_string());
+                            saved = offset;
+                        }
                         if finished {
                             if !partial.is_empty() {
                                 let _ = journal.append(
@@ -1415,6 +1422,7 @@ impl Run {
                         partial.clear();
                     }
                     let _ = std::fs::write(&offset_path, offset.to_string());
+                    saved = offset;
                 }
             });
         }
