@@ -16,12 +16,15 @@
 //! ports 1 to 65535. A pool with any other backend is refused, so no value
 //! from the registry can end a directive (`;`, `}`, a newline) and write
 //! another. `params` come from the operator's own config and are rendered
-//! as given.
+//! as given, except that no `{{ … }}` may render a control character
+//! (a newline would start a new directive): such a value is an error unless
+//! the template marks it `| safe`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use minijinja::{Environment, UndefinedBehavior, context};
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, context};
 use serde::Serialize;
 
 use crate::backend::{Backend, Pool};
@@ -105,6 +108,11 @@ impl Renderer {
         // through one (`params.nope.deeper`) is an error.
         env.set_undefined_behavior(UndefinedBehavior::Lenient);
         env.set_keep_trailing_newline(true);
+        // Every `{{ … }}` goes through `config_formatter`; what a template
+        // captures (`{% filter %}`, `{% set %}` blocks) is its own text and
+        // already-checked values, so it stays marked safe.
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("config"));
+        env.set_formatter(config_formatter);
         for (name, source) in BUILTINS {
             // Built-ins are tested; a failure here is a build defect.
             if let Err(e) = env.add_template(name, source) {
@@ -179,6 +187,30 @@ impl Renderer {
     }
 }
 
+/// Writes a value into a config, refusing one with a control character: a
+/// newline (or CR, NUL, …) would end the directive and start another. A
+/// template that means it marks the value `| safe`.
+fn config_formatter(
+    out: &mut minijinja::Output<'_>,
+    _: &minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if value.is_undefined() {
+        return Ok(());
+    }
+    let text = value.to_string();
+    if !value.is_safe() && text.chars().any(char::is_control) {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "refusing to render {text:?}: a control character (newline, …) in a value would \
+                 start a new directive; mark it `| safe` if that is meant"
+            ),
+        ));
+    }
+    out.write_str(&text).map_err(minijinja::Error::from)
+}
+
 /// A service or prefix reduced to a config-safe name.
 fn slug(s: &str) -> String {
     let out: String = s
@@ -251,6 +283,23 @@ mod tests {
         evil.backends[0].id = "a\n}".into();
         let err = r.render("haproxy", &evil, &params()).expect_err("bad id");
         assert!(err.to_string().contains("id"), "{err}");
+    }
+
+    #[test]
+    fn values_with_control_characters_are_refused() {
+        let mut r = Renderer::new();
+        r.add("mine", "listen {{ params.listen }};\n")
+            .expect("parses");
+        let mut p = params();
+        p.insert("listen".into(), "80;\nserver { listen 9".into());
+        let err = r.render("mine", &pool(), &p).expect_err("a newline");
+        assert!(err.to_string().contains("control character"), "{err}");
+        r.add("meant", "{{ params.listen | safe }}")
+            .expect("parses");
+        assert!(r.render("meant", &pool(), &p).is_ok());
+        // Multi-line blocks a template builds itself still render.
+        let nginx = r.render("nginx", &pool(), &params()).expect("nginx");
+        assert!(nginx.contains("    upstream sample {\n"), "{nginx}");
     }
 
     #[test]
