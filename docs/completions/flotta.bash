@@ -480,7 +480,7 @@ _flotta() {
             return 0
             ;;
         flotta__subcmd__balance)
-            opts="-h -V --listen --service --prefix --config --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --policy --health-path --check-interval-ms --log --help --version"
+            opts="-h -V --listen --service --prefix --config --endpoint --token --token-file --ca-file --etcd --etcd-prefix --etcd-cacert --etcd-cert --etcd-key --etcd-user --driver --tunnel --strict-host-key-checking --policy --health-path --check-interval-ms --idle-timeout-ms --max-connections --max-per-backend --drain-timeout-ms --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -563,6 +563,22 @@ _flotta() {
                     return 0
                     ;;
                 --check-interval-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -214,6 +214,10 @@ complete -c flotta -n "__fish_flotta_using_subcommand balance" -l policy -d 'Bui
 least-connections\t'Fewest open connections'"
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l health-path -d 'Built-in proxy: health-check with `GET PATH` (TCP connect if unset)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l check-interval-ms -d 'Built-in proxy: milliseconds between health checks' -r
+complete -c flotta -n "__fish_flotta_using_subcommand balance" -l idle-timeout-ms -d 'Built-in proxy: close a connection with no bytes either way for this many milliseconds (slow or silent clients give their slot back)' -r
+complete -c flotta -n "__fish_flotta_using_subcommand balance" -l max-connections -d 'Built-in proxy: open client connections at most; more are closed as they are accepted' -r
+complete -c flotta -n "__fish_flotta_using_subcommand balance" -l max-per-backend -d 'Built-in proxy: open connections per backend at most' -r
+complete -c flotta -n "__fish_flotta_using_subcommand balance" -l drain-timeout-ms -d 'Built-in proxy: close connections to a removed backend after this many milliseconds of draining' -r
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -l log -d 'Log filter for diagnostics on stderr (e.g. `debug`, `flotta=trace`)' -r
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flotta -n "__fish_flotta_using_subcommand balance" -s V -l version -d 'Print version'

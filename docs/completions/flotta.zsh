@@ -307,6 +307,10 @@ _arguments "${_arguments_options[@]}" : \
 least-connections\:"Fewest open connections"))' \
 '--health-path=[Built-in proxy\: health-check with \`GET PATH\` (TCP connect if unset)]:PATH:_default' \
 '--check-interval-ms=[Built-in proxy\: milliseconds between health checks]:MS:_default' \
+'--idle-timeout-ms=[Built-in proxy\: close a connection with no bytes either way for this many milliseconds (slow or silent clients give their slot back)]:MS:_default' \
+'--max-connections=[Built-in proxy\: open client connections at most; more are closed as they are accepted]:N:_default' \
+'--max-per-backend=[Built-in proxy\: open connections per backend at most]:N:_default' \
+'--drain-timeout-ms=[Built-in proxy\: close connections to a removed backend after this many milliseconds of draining]:MS:_default' \
 '--log=[Log filter for diagnostics on stderr (e.g. \`debug\`, \`flotta=trace\`)]:LOG:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \

@@ -611,17 +611,32 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     /// Where the agent keeps the file of a unit it supervises: what stops
     /// the unit (`ExecStop=`, `ExecStopPost=`) when it is destroyed while
     /// the agent is down.
-    fn unit_file_path(&self, name: &str) -> PathBuf {
-        self.options.state_dir.join("unit-files").join(name)
+    /// Only a valid unit name is joined: one from the store or a file
+    /// name is input.
+    fn unit_file_path(&self, name: &str) -> Result<PathBuf, AgentError> {
+        let name = crate::error::check_unit_name(name)?;
+        Ok(self.options.state_dir.join("unit-files").join(name))
     }
 
     fn adopt_unit(&mut self, name: &str, unit: &flotta_registry::model::Unit) {
+        let path = match self.unit_file_path(name) {
+            Ok(path) => path,
+            Err(e) => {
+                tracing::warn!(unit = name, "not running it: {e}");
+                return;
+            }
+        };
         let (config, endpoint, load_error) = self.load(name, &unit.contents);
-        let path = self.unit_file_path(name);
         if let Err(e) = std::fs::write(&path, &unit.contents) {
             tracing::warn!(unit = name, "cannot keep the unit file: {e}");
         }
-        let handle = self.supervisor.supervise(name, config);
+        let handle = match self.supervisor.supervise(name, config) {
+            Ok(handle) => handle,
+            Err(e) => {
+                tracing::warn!(unit = name, "not running it: {e}");
+                return;
+            }
+        };
         let conflicts = self
             .specs
             .get(name)
@@ -639,12 +654,21 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             if keep.contains(&name) || self.units.contains_key(&name) {
                 continue;
             }
-            let contents = std::fs::read_to_string(self.unit_file_path(&name)).unwrap_or_default();
+            let path = match self.unit_file_path(&name) {
+                Ok(path) => path,
+                Err(e) => {
+                    tracing::warn!(unit = %name, "leaving a record alone: {e}");
+                    continue;
+                }
+            };
+            let contents = std::fs::read_to_string(path).unwrap_or_default();
             let (mut config, endpoint, load_error) = self.load(&name, &contents);
             // Stopping is all that is left to do: never start it again.
             config.restart = RestartPolicy::No;
             tracing::info!(unit = %name, "stopping a unit this machine no longer runs");
-            let handle = self.supervisor.supervise(&name, config);
+            let Ok(handle) = self.supervisor.supervise(&name, config) else {
+                continue;
+            };
             // Adopted first (active, or failed if it died meanwhile): a
             // handle dropped before would leave the process running.
             let _ = handle
@@ -668,7 +692,8 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
         let m_conflicts = m.conflicts.take();
         let registry = self.registry.clone();
         let machine = self.options.identity.id.clone();
-        let file = self.unit_file_path(name);
+        // Managed units passed the name check when they were adopted.
+        let file = self.unit_file_path(name).ok();
         let (unit, gate) = (name.to_owned(), self.stops.clone());
         let task = tokio::spawn(async move {
             let _turn = gate.acquire_owned().await;
@@ -681,7 +706,9 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 })
                 .await;
             let _ = registry.delete_unit_state(&unit, &machine).await;
-            let _ = std::fs::remove_file(file);
+            if let Some(file) = file {
+                let _ = std::fs::remove_file(file);
+            }
         });
         let conflicts = m_conflicts;
         self.leaving

@@ -13,6 +13,9 @@ pub enum AgentError {
         /// What is wrong.
         message: String,
     },
+    /// A unit name that is not one; it is never joined into a file path.
+    #[error(transparent)]
+    UnitName(#[from] flotta_unit_spec::NameError),
     /// The registry refused or failed.
     #[error("{what}: {source}")]
     Registry {
@@ -29,6 +32,17 @@ pub enum AgentError {
         /// Why it failed.
         source: std::io::Error,
     },
+}
+
+/// `unit`, if it is a valid unit name (systemd's rules): the only names
+/// joined into the journal, unit-file and record paths, so `/`, `..`, NUL
+/// and newlines never are.
+///
+/// # Errors
+/// [`AgentError::UnitName`] saying what is wrong with the name.
+pub fn check_unit_name(unit: &str) -> Result<&str, AgentError> {
+    flotta_unit_spec::UnitName::parse(unit)?;
+    Ok(unit)
 }
 
 impl AgentError {

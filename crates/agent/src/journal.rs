@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::error::AgentError;
+use crate::error::{AgentError, check_unit_name};
 
 /// Which stream a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -123,20 +123,25 @@ impl Journal {
         })
     }
 
-    fn path(&self, unit: &str) -> PathBuf {
-        self.dir.join(format!("{unit}.log"))
+    /// The unit's file, and the rotated one; only for valid unit names.
+    fn paths(&self, unit: &str) -> Result<(PathBuf, PathBuf), AgentError> {
+        let unit = check_unit_name(unit)?;
+        Ok((
+            self.dir.join(format!("{unit}.log")),
+            self.dir.join(format!("{unit}.log.1")),
+        ))
     }
 
     /// Appends one line. Newlines inside `text` are kept as `\n` escapes so
     /// one entry stays one line.
     ///
     /// # Errors
-    /// The file cannot be written.
+    /// [`AgentError::UnitName`] for a name that is not a unit name (nothing
+    /// is written), or the file cannot be written.
     pub fn append(&self, unit: &str, stream: Stream, text: &str) -> Result<(), AgentError> {
+        let (path, rotated) = self.paths(unit)?;
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let path = self.path(unit);
         if std::fs::metadata(&path).is_ok_and(|m| m.len() > self.cap) {
-            let rotated = self.dir.join(format!("{unit}.log.1"));
             std::fs::rename(&path, &rotated)
                 .map_err(AgentError::io(format!("rotating {}", path.display())))?;
         }
@@ -161,15 +166,17 @@ impl Journal {
     /// The last `n` entries (all with `None`) at or after `since_us`, oldest first.
     ///
     /// # Errors
-    /// The files cannot be read.
+    /// [`AgentError::UnitName`] for a name that is not a unit name, or the
+    /// files cannot be read.
     pub fn read(
         &self,
         unit: &str,
         n: Option<usize>,
         since_us: Option<u64>,
     ) -> Result<Vec<Entry>, AgentError> {
+        let (path, rotated) = self.paths(unit)?;
         let mut out = Vec::new();
-        for path in [self.dir.join(format!("{unit}.log.1")), self.path(unit)] {
+        for path in [rotated, path] {
             read_file(&path, since_us, &mut out)?;
         }
         if let Some(n) = n {
@@ -196,10 +203,12 @@ impl Journal {
     /// [`Journal::read`] for the lines before.
     ///
     /// # Errors
-    /// The file exists but cannot be read.
+    /// [`AgentError::UnitName`] for a name that is not a unit name, or the
+    /// file exists but cannot be read.
     pub fn follow(&self, unit: &str) -> Result<Follow, AgentError> {
         use std::os::unix::fs::MetadataExt;
-        let at = match std::fs::metadata(self.path(unit)) {
+        let (path, _) = self.paths(unit)?;
+        let at = match std::fs::metadata(path) {
             Ok(m) => Some((m.ino(), m.len())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(AgentError::io(format!("reading the journal of {unit}"))(e)),
@@ -221,7 +230,8 @@ impl Follow {
     pub fn poll(&mut self) -> Result<Vec<Entry>, AgentError> {
         use std::io::{Read, Seek, SeekFrom};
         use std::os::unix::fs::MetadataExt;
-        let path = self.journal.path(&self.unit);
+        // The name was checked when the follow began.
+        let (path, rotated) = self.journal.paths(&self.unit)?;
         let current = match std::fs::metadata(&path) {
             Ok(m) => Some(m.ino()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -242,7 +252,6 @@ impl Follow {
         self.at = match (self.at, current) {
             // Rotated since: finish the old file (now `.log.1`), then the new one.
             (Some((ino, offset)), Some(now)) if ino != now => {
-                let rotated = self.journal.dir.join(format!("{}.log.1", self.unit));
                 read_from(&rotated, offset)?;
                 Some((now, read_from(&path, 0)?))
             }
@@ -336,6 +345,33 @@ mod tests {
             at(951_782_400_000_000).timestamp(),
             "2000-02-29T00:00:00.000000Z"
         );
+    }
+
+    #[test]
+    fn names_that_are_not_unit_names_touch_no_file() -> Result<(), AgentError> {
+        let dir = tempfile::tempdir().map_err(AgentError::io("tempdir"))?;
+        let journal = Journal::open(dir.path().join("journal"), 4096)?;
+        std::fs::write(dir.path().join("registry.log"), "1 out secret\n")
+            .map_err(AgentError::io("bait"))?;
+        for bad in [
+            "../escaped",
+            "../registry",
+            "a/b.service",
+            "..",
+            "a\0.service",
+            "",
+        ] {
+            assert!(
+                journal.append(bad, Stream::Stdout, "x").is_err(),
+                "append {bad:?}"
+            );
+            assert!(journal.read(bad, None, None).is_err(), "read {bad:?}");
+            assert!(journal.follow(bad).is_err(), "follow {bad:?}");
+        }
+        assert!(!dir.path().join("escaped.log").exists());
+        journal.append("ok@1.service", Stream::Stdout, "fine")?;
+        assert_eq!(journal.read("ok@1.service", None, None)?.len(), 1);
+        Ok(())
     }
 
     #[test]

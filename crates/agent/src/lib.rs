@@ -22,7 +22,7 @@
 //! let journal = Journal::open(dir.path().join("journal"), 1 << 20)?;
 //! let sup = Supervisor::new(journal, dir.path().join("run"), Vec::new());
 //!
-//! let unit = sup.supervise("hello.service", config);
+//! let unit = sup.supervise("hello.service", config)?;
 //! unit.start();
 //! // A oneshot unit has done its job once its process exited successfully.
 //! let done = unit

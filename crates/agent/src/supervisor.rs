@@ -28,7 +28,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::cgroup::{Cgroups, Ids, Tree};
-use crate::journal::{Journal, Stream, now_us};
+use crate::error::{AgentError, check_unit_name};
+use crate::journal::{Journal, MAX_LINE, Stream, now_us};
 
 /// systemd's `ActiveState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -202,10 +203,17 @@ pub struct Supervisor {
     /// a pidfd, so thousands of starts at once cost the machine quadratically
     /// (and starve the lease renewal); queued starts wait here instead.
     starting: Arc<Semaphore>,
+    /// Largest a unit's raw stdout or stderr file grows before it is
+    /// truncated.
+    output_cap: u64,
 }
 
 /// Units a [`Supervisor`] starts at once unless told otherwise.
 pub const DEFAULT_MAX_STARTING: usize = 32;
+
+/// Largest a unit's raw `.stdout` or `.stderr` file grows (4 MiB) unless
+/// told otherwise; see [`Supervisor::with_output_cap`].
+pub const DEFAULT_OUTPUT_CAP: u64 = 4 << 20;
 
 /// How a run of the main process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +264,20 @@ impl Supervisor {
             environment_file: None,
             env,
             starting: Arc::new(Semaphore::new(DEFAULT_MAX_STARTING)),
+            output_cap: DEFAULT_OUTPUT_CAP,
         }
+    }
+
+    /// Caps each unit's raw stdout and stderr file at `bytes` (at least
+    /// 4 KiB). A unit's main process writes them directly (they outlive the
+    /// agent); the agent copies their lines into the journal and truncates a
+    /// file once it is past the cap. The unit writes in append mode and
+    /// carries on at the start. When a unit writes faster than the journal
+    /// keeps up, the oldest unread output is skipped (and the journal says
+    /// how much), so the disk holds at most the cap per stream.
+    pub fn with_output_cap(mut self, bytes: u64) -> Self {
+        self.output_cap = bytes.max(4096);
+        self
     }
 
     /// At most `n` units (at least 1) between a start and a settled state
@@ -298,7 +319,13 @@ impl Supervisor {
     }
 
     /// Starts supervising `unit` (inactive until [`UnitHandle::start`]).
-    pub fn supervise(&self, unit: &str, config: ServiceConfig) -> UnitHandle {
+    ///
+    /// # Errors
+    /// [`AgentError::UnitName`] when `unit` is not a valid unit name: it
+    /// names the unit's files (output, record, notify socket), so nothing
+    /// else may.
+    pub fn supervise(&self, unit: &str, config: ServiceConfig) -> Result<UnitHandle, AgentError> {
+        let unit = check_unit_name(unit)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let (status_tx, status_rx) = watch::channel(UnitStatus::new(unit));
         let run = Run {
@@ -311,10 +338,10 @@ impl Supervisor {
             permit: std::sync::Mutex::new(None),
         };
         tokio::spawn(run.lifecycle());
-        UnitHandle {
+        Ok(UnitHandle {
             requests: tx,
             status: status_rx,
-        }
+        })
     }
 }
 
@@ -1339,12 +1366,36 @@ impl Run {
                 .and_then(|t| t.trim().parse().ok())
                 .or_else(|| std::fs::metadata(&path).ok().map(|m| m.len()))
                 .unwrap_or(0);
+            let cap = self.sup.output_cap;
             tokio::spawn(async move {
                 let mut partial: Vec<u8> = Vec::new();
+                let mut saved = offset;
                 loop {
                     let finished = done.load(std::sync::atomic::Ordering::Acquire);
-                    let chunk = read_from(&path, offset).unwrap_or_default();
+                    let (chunk, skipped) = take_output(&path, &mut offset, cap).unwrap_or_default();
+                    if skipped > 0 {
+                        // What follows does not continue the partial line.
+                        if !partial.is_empty() {
+                            let _ =
+                                journal.append(&unit, stream, &String::from_utf8_lossy(&partial));
+                            partial.clear();
+                        }
+                        let _ = journal.append(
+                            &unit,
+                            Stream::Agent,
+                            &format!(
+                                "{skipped} bytes of {stream} skipped: the unit wrote past the \
+                                 {cap}-byte output cap faster than the journal kept up"
+                            ),
+                        );
+                    }
                     if chunk.is_empty() {
+                        // Truncated with nothing left to read: the offset
+                        // moved all the same.
+                        if offset != saved {
+                            let _ = std::fs::write(&offset_path, offset.to_string());
+                            saved = offset;
+                        }
                         if finished {
                             if !partial.is_empty() {
                                 let _ = journal.append(
@@ -1358,14 +1409,20 @@ impl Run {
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
-                    offset += chunk.len() as u64;
                     partial.extend_from_slice(&chunk);
                     while let Some(nl) = partial.iter().position(|&b| b == b'\n') {
                         let line: Vec<u8> = partial.drain(..=nl).collect();
                         let text = String::from_utf8_lossy(&line[..line.len() - 1]);
                         let _ = journal.append(&unit, stream, text.trim_end_matches('\r'));
                     }
+                    // A line with no end in sight: the journal would cut it
+                    // here anyway, and memory stays bounded.
+                    if partial.len() > MAX_LINE {
+                        let _ = journal.append(&unit, stream, &String::from_utf8_lossy(&partial));
+                        partial.clear();
+                    }
                     let _ = std::fs::write(&offset_path, offset.to_string());
+                    saved = offset;
                 }
             });
         }
@@ -1400,13 +1457,45 @@ async fn spawn(mut c: Command) -> std::io::Result<Child> {
         .map_err(std::io::Error::other)?
 }
 
-fn read_from(path: &std::path::Path, offset: u64) -> std::io::Result<Vec<u8>> {
+/// The next bytes of a unit's raw output file after `offset`, keeping the
+/// file under `cap`; returns them and how many unread bytes were skipped.
+///
+/// Under the cap it reads on from `offset`. Past it, it takes what is
+/// unread (at most the last `cap` bytes: the newest output matters most)
+/// and truncates the file, since the unit holds it open in append mode and
+/// carries on at the new end. What the unit writes between the read and the
+/// truncation is lost: a moment's output, once per `cap` bytes.
+fn take_output(
+    path: &std::path::Path,
+    offset: &mut u64,
+    cap: u64,
+) -> std::io::Result<(Vec<u8>, u64)> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path)?;
-    f.seek(SeekFrom::Start(offset))?;
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)?;
+    let len = f.metadata()?.len();
+    if len < *offset {
+        // Truncated by someone else: start over.
+        *offset = 0;
+    }
     let mut buf = Vec::new();
-    f.take(8 << 20).read_to_end(&mut buf)?;
-    Ok(buf)
+    if len <= cap {
+        f.seek(SeekFrom::Start(*offset))?;
+        (&mut f).take(cap).read_to_end(&mut buf)?;
+        *offset += buf.len() as u64;
+        return Ok((buf, 0));
+    }
+    let start = (*offset).max(len - cap);
+    f.seek(SeekFrom::Start(start))?;
+    (&mut f).take(cap.saturating_mul(2)).read_to_end(&mut buf)?;
+    let read_to = start + buf.len() as u64;
+    let now = f.metadata()?.len();
+    f.set_len(0)?;
+    let skipped = (start - *offset) + now.saturating_sub(read_to);
+    *offset = 0;
+    Ok((buf, skipped))
 }
 
 /// A process's start time in clock ticks since boot (`/proc/PID/stat`

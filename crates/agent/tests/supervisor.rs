@@ -27,6 +27,10 @@ fn supervisor(dir: &Path) -> Supervisor {
     )
 }
 
+fn supervise(sup: &Supervisor, unit: &str, config: ServiceConfig) -> UnitHandle {
+    sup.supervise(unit, config).expect("a valid unit name")
+}
+
 async fn until(u: &UnitHandle, what: &str, f: impl Fn(&UnitStatus) -> bool) -> UnitStatus {
     u.wait_until(LIMIT, f)
         .await
@@ -64,7 +68,8 @@ fn pid_alive(pid: u32) -> bool {
 async fn simple_start_stop_and_journal() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "hello.service",
         config(
             "hello.service",
@@ -108,7 +113,7 @@ async fn a_failing_start_pre_fails_the_unit_and_still_runs_stop_post() {
         "[Service]\nExecStartPre=-/bin/false\nExecStartPre=/bin/sh -c 'exit 3'\nExecStart=/bin/sleep 60\nExecStopPost=/usr/bin/touch {}\n",
         marker.display()
     );
-    let u = sup.supervise("pre.service", config("pre.service", &text));
+    let u = supervise(&sup, "pre.service", config("pre.service", &text));
     u.start();
     let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
     assert_eq!(
@@ -122,7 +127,8 @@ async fn a_failing_start_pre_fails_the_unit_and_still_runs_stop_post() {
 async fn sigterm_ignored_means_sigkill_after_the_stop_timeout() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "stubborn.service",
         config(
             "stubborn.service",
@@ -155,7 +161,7 @@ async fn a_forked_grandchild_is_killed_on_stop() {
         "[Service]\nExecStart=/bin/sh -c 'sh -c \"sleep 600 & echo \\$! > {}; wait\" & wait'\n",
         pidfile.display()
     );
-    let u = sup.supervise("tree.service", config("tree.service", &text));
+    let u = supervise(&sup, "tree.service", config("tree.service", &text));
     u.start();
     until(&u, "running", running).await;
     let grandchild = pid_from(&sup, "tree.service", &pidfile).await;
@@ -191,7 +197,7 @@ async fn a_daemon_that_called_setsid_is_killed_on_stop() {
         "[Service]\nExecStart=/bin/sh -c 'setsid sleep 600 & echo $! > {}; wait'\n",
         pidfile.display()
     );
-    let u = sup.supervise("escape.service", config("escape.service", &text));
+    let u = supervise(&sup, "escape.service", config("escape.service", &text));
     u.start();
     until(&u, "running", running).await;
     let daemon = pid_from(&sup, "escape.service", &pidfile).await;
@@ -230,7 +236,8 @@ async fn a_daemon_that_called_setsid_is_killed_on_stop() {
 async fn restart_on_failure_respects_the_start_limit() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "flaky.service",
         config(
             "flaky.service",
@@ -252,7 +259,7 @@ async fn oneshot_runs_to_completion() {
         "[Service]\nType=oneshot\nExecStart=/bin/echo one\nExecStart=/bin/echo two\nExecStartPost=/usr/bin/touch {}\n",
         marker.display()
     );
-    let u = sup.supervise("once.service", config("once.service", &text));
+    let u = supervise(&sup, "once.service", config("once.service", &text));
     u.start();
     let s = until(&u, "done", |s| {
         s.starts == 1 && s.sub == SubState::Dead && s.active == ActiveState::Inactive
@@ -286,7 +293,7 @@ time.sleep(60)\n";
         "[Service]\nType=notify\nExecStart=/usr/bin/env python3 {}\n",
         path.display()
     );
-    let u = sup.supervise("ready.service", config("ready.service", &text));
+    let u = supervise(&sup, "ready.service", config("ready.service", &text));
     u.start();
     until(&u, "activating", |s| s.sub == SubState::Start).await;
     until(&u, "running after READY=1", running).await;
@@ -298,7 +305,8 @@ time.sleep(60)\n";
 async fn forking_tracks_the_daemon() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "daemon.service",
         config(
             "daemon.service",
@@ -318,7 +326,8 @@ async fn forking_tracks_the_daemon() {
 async fn a_missing_binary_fails_with_the_reason() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "missing.service",
         config(
             "missing.service",
@@ -343,7 +352,8 @@ async fn a_missing_binary_fails_with_the_reason() {
 async fn long_and_unicode_lines_survive_the_journal() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "loud.service",
         config(
             "loud.service",
@@ -389,7 +399,8 @@ async fn two_hundred_units_leave_no_process_or_fd_behind() {
     let units: Vec<UnitHandle> = (0..200)
         .map(|i| {
             let name = format!("u{i}.service");
-            sup.supervise(
+            supervise(
+                &sup,
                 &name,
                 config(&name, "[Service]\nExecStart=/bin/sleep 600\n"),
             )
@@ -433,8 +444,8 @@ fn a_restarted_agent_adopts_running_units() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (pid, doomed) = rt.block_on(async {
         let sup = supervisor(dir.path());
-        let u = sup.supervise("app.service", config("app.service", ticking));
-        let v = sup.supervise("doomed.service", config("doomed.service", always));
+        let u = supervise(&sup, "app.service", config("app.service", ticking));
+        let v = supervise(&sup, "doomed.service", config("doomed.service", always));
         u.start();
         v.start();
         let pid = until(&u, "running", running).await.main_pid.expect("pid");
@@ -451,8 +462,8 @@ fn a_restarted_agent_adopts_running_units() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let sup = supervisor(dir.path());
-        let u = sup.supervise("app.service", config("app.service", ticking));
-        let v = sup.supervise("doomed.service", config("doomed.service", always));
+        let u = supervise(&sup, "app.service", config("app.service", ticking));
+        let v = supervise(&sup, "doomed.service", config("doomed.service", always));
         let s = until(&u, "adopted", running).await;
         assert_eq!(s.main_pid, Some(pid), "adopted, not restarted");
         assert_eq!(s.starts, 1);
@@ -512,14 +523,14 @@ async fn environment_files_working_directory_and_success_status() {
         env_file.display(),
         work.display()
     );
-    let u = sup.supervise("env.service", config("env.service", &text));
+    let u = supervise(&sup, "env.service", config("env.service", &text));
     u.start();
     let s = until(&u, "done", |s| s.starts == 1 && s.sub == SubState::Dead).await;
     assert_eq!(s.result, "success", "42 counts as success");
     wait_line(&sup, "env.service", &format!("yes a b {}", work.display())).await;
 
     let missing = "[Service]\nEnvironmentFile=/nonexistent/env\nExecStart=/bin/true\n";
-    let u = sup.supervise("noenv.service", config("noenv.service", missing));
+    let u = supervise(&sup, "noenv.service", config("noenv.service", missing));
     u.start();
     let s = until(&u, "failed", |s| s.active == ActiveState::Failed).await;
     assert_eq!(s.result, "resources");
@@ -529,7 +540,8 @@ async fn environment_files_working_directory_and_success_status() {
 async fn a_slow_start_pre_times_out() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "slow.service",
         config(
             "slow.service",
@@ -545,7 +557,8 @@ async fn a_slow_start_pre_times_out() {
 async fn reload_runs_exec_reload_with_mainpid() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "reload.service",
         config(
             "reload.service",
@@ -573,7 +586,7 @@ async fn kill_mode_process_leaves_the_rest_to_the_main_process() {
         "[Service]\nKillMode=process\nExecStart=/bin/sh -c 'sleep 600 & echo $! > {}; echo started; wait'\n",
         pidfile.display()
     );
-    let u = sup.supervise("km.service", config("km.service", &text));
+    let u = supervise(&sup, "km.service", config("km.service", &text));
     u.start();
     until(&u, "running", running).await;
     wait_line(&sup, "km.service", "started").await;
@@ -600,7 +613,8 @@ async fn starts_queue_behind_the_limit_and_a_stop_cancels_a_queued_one() {
     let dir = tempfile::tempdir().expect("tmp");
     let go = dir.path().join("go");
     let sup = supervisor(dir.path()).with_max_starting(1);
-    let first = sup.supervise(
+    let first = supervise(
+        &sup,
         "first.service",
         config(
             "first.service",
@@ -610,11 +624,13 @@ async fn starts_queue_behind_the_limit_and_a_stop_cancels_a_queued_one() {
             ),
         ),
     );
-    let second = sup.supervise(
+    let second = supervise(
+        &sup,
         "second.service",
         config("second.service", "[Service]\nExecStart=/bin/sleep 60\n"),
     );
-    let cancelled = sup.supervise(
+    let cancelled = supervise(
+        &sup,
         "cancelled.service",
         config("cancelled.service", "[Service]\nExecStart=/bin/sleep 60\n"),
     );
@@ -686,7 +702,7 @@ async fn environment_files_override_environment() {
         second.display(),
         show.display()
     );
-    let u = sup.supervise("envorder.service", config("envorder.service", &text));
+    let u = supervise(&sup, "envorder.service", config("envorder.service", &text));
     u.start();
     assert_eq!(
         stdout_of(&sup, "envorder.service").await,
@@ -721,7 +737,7 @@ async fn kill_mode_mixed_sigkills_the_rest_after_the_main_process() {
         "[Service]\nKillMode=mixed\nExecStart=/bin/sh {}\n",
         main.display()
     );
-    let u = sup.supervise("mixed.service", config("mixed.service", &text));
+    let u = supervise(&sup, "mixed.service", config("mixed.service", &text));
     u.start();
     until(&u, "running", running).await;
     let helper_pid = pid_from(&sup, "mixed.service", &pidfile).await;
@@ -772,7 +788,7 @@ async fn numeric_user_and_group_with_the_login_environment() {
             "[Service]\nType=oneshot\n{ids}ExecStart=/bin/sh {}\n",
             show.display()
         );
-        sup.supervise(unit, config(unit, &text))
+        supervise(&sup, unit, config(unit, &text))
     };
     let (root, root_home, root_shell) = passwd(0);
     let (nobody, nobody_home, nobody_shell) = passwd(65534);
@@ -827,11 +843,13 @@ async fn a_crashed_forking_daemon_fails_and_restarts() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
     let daemon = "Type=forking\nExecStart=/bin/sh -c 'sleep 600 & exit 0'\n";
-    let once = sup.supervise(
+    let once = supervise(
+        &sup,
         "crash.service",
         config("crash.service", &format!("[Service]\n{daemon}")),
     );
-    let again = sup.supervise(
+    let again = supervise(
+        &sup,
         "again.service",
         config(
             "again.service",
@@ -883,7 +901,7 @@ async fn pid_file_names_the_forking_main_process() {
         helper_file.display(),
         pidfile.display()
     );
-    let u = sup.supervise("pidfile.service", config("pidfile.service", &text));
+    let u = supervise(&sup, "pidfile.service", config("pidfile.service", &text));
     u.start();
     let s = until(&u, "running", running).await;
     let named = pid_from(&sup, "pidfile.service", &pidfile).await;
@@ -953,7 +971,8 @@ async fn the_reaper_leaves_other_children_alone() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // A unit orphan reaped meanwhile: the reaper has looked at every child.
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "orphan.service",
         config(
             "orphan.service",
@@ -985,7 +1004,7 @@ async fn remain_after_exit_keeps_a_simple_unit_active() {
         "[Service]\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 600 & echo $! > {}'\nExecStop=/bin/echo stopping\n",
         pidfile.display()
     );
-    let u = sup.supervise("remain.service", config("remain.service", &text));
+    let u = supervise(&sup, "remain.service", config("remain.service", &text));
     u.start();
     let helper = pid_from(&sup, "remain.service", &pidfile).await;
     // Started by now: Dead is where the main process's exit led.
@@ -1013,7 +1032,8 @@ async fn remain_after_exit_keeps_a_simple_unit_active() {
 async fn a_units_orphans_leave_no_zombie() {
     let dir = tempfile::tempdir().expect("tmp");
     let sup = supervisor(dir.path());
-    let u = sup.supervise(
+    let u = supervise(
+        &sup,
         "orphans.service",
         config(
             "orphans.service",
@@ -1051,4 +1071,47 @@ async fn a_units_orphans_leave_no_zombie() {
         assert!(start.elapsed() < LIMIT, "zombies left: {:?}", zombies());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test]
+async fn names_that_are_not_unit_names_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sup = supervisor(dir.path());
+    for bad in ["../escaped.service", "a/b.service", "..", "a\0.service"] {
+        let got = sup.supervise(bad, ServiceConfig::default());
+        assert!(
+            matches!(got, Err(flotta_agent::AgentError::UnitName(_))),
+            "{bad:?}"
+        );
+    }
+    assert!(!dir.path().join("escaped.service.stdout").exists());
+}
+
+/// A chatty unit's raw output files stay under the cap: the tail truncates
+/// them once it has read past it, and the journal still gets the lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_output_files_stay_under_the_cap() {
+    const CAP: u64 = 1 << 20;
+    let dir = tempfile::tempdir().expect("tmp");
+    let sup = supervisor(dir.path()).with_output_cap(CAP);
+    // 20 MiB in 1000-byte lines, then a last line, then it stays up.
+    let u = supervise(
+        &sup,
+        "chatty.service",
+        config(
+            "chatty.service",
+            "[Service]\nExecStart=/bin/sh -c 'head -c 20971520 /dev/zero | tr \"\\\\0\" x | fold -w 1000; echo; echo the-end; exec sleep 600'\n",
+        ),
+    );
+    u.start();
+    wait_line(&sup, "chatty.service", "the-end").await;
+    let stdout = dir.path().join("run").join("chatty.service.stdout");
+    let len = std::fs::metadata(&stdout).expect("stdout file").len();
+    assert!(
+        len <= CAP,
+        "{} is {len} bytes, over the {CAP}-byte cap",
+        stdout.display()
+    );
+    u.stop();
+    until(&u, "stopped", |s| s.active == ActiveState::Inactive).await;
 }

@@ -158,6 +158,10 @@ async fn journal<B: KvBackend>(
     Path((machine, unit)): Path<(String, String)>,
     req: Request,
 ) -> Response {
+    // The name becomes a file name under the agent's state dir.
+    if let Err(e) = flotta_unit_spec::UnitName::parse(&unit) {
+        return invalid("unit name", e.to_string());
+    }
     let Some(state_dir) = c.journals.get(&machine) else {
         let known: Vec<&str> = c.journals.keys().map(String::as_str).collect();
         return error(

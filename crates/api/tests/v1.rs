@@ -761,3 +761,57 @@ async fn next_line(
         .expect("open")
         .expect("line")
 }
+
+/// The journal route joins the unit name into a path under the agent's
+/// state dir: a name that is not a unit name (`../../registry`, encoded in
+/// the URL) is a 400 naming the field, never a file outside the journal.
+#[tokio::test]
+async fn journal_refuses_names_that_are_not_unit_names() {
+    let state = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(state.path().join("journal")).expect("journal dir");
+    // What a traversal would reach: a file beside the journal dir.
+    std::fs::write(
+        state.path().join("registry.log"),
+        "1 out secret registry contents\n",
+    )
+    .expect("bait");
+    let id = "4468cdab2f3a4c6e9f1b7a0d5e8c2b91";
+    let options = ApiOptions {
+        journals: [(id.to_owned(), state.path().to_owned())].into(),
+        ..ApiOptions::default()
+    };
+    let registry = Registry::new(MemoryBackend::default());
+    let server = start(loopback(), router_with(registry, options), None).await;
+    for unit in [
+        "..%2Fregistry",
+        "..%2F..%2Fregistry",
+        "..",
+        "a%2Fb.service",
+        "a%00.service",
+        "a%0A.service",
+    ] {
+        let (status, body) = raw(
+            &server,
+            "GET",
+            &format!("/v1/machines/{id}/units/{unit}/journal"),
+            &[],
+            b"",
+        )
+        .await;
+        assert_eq!(status, 400, "{unit}: {body}");
+        assert!(
+            body.contains("unit name"),
+            "{unit}: names the field: {body}"
+        );
+        assert!(!body.contains("secret"), "{unit}: {body}");
+    }
+    let (status, body) = raw(
+        &server,
+        "GET",
+        &format!("/v1/machines/{id}/units/a@8080.service/journal"),
+        &[],
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200, "a valid name with no journal yet: {body}");
+}

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::BalancerError;
+
 /// One instance traffic can go to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Backend {
@@ -53,49 +55,92 @@ pub struct Pool {
     pub revision: u64,
 }
 
-/// Parses a raw `host:port` value (as the seed's `etcdctl set` writes).
+/// Parses a raw `host:port` value (as the seed's `etcdctl set` writes):
+/// an IP or DNS host name (IPv6 in brackets) and a port from 1 to 65535.
+pub use flotta_unit_spec::host::parse_host_port;
+
+/// Longest backend ID, as long as a unit name may be.
+pub const ID_MAX: usize = 255;
+
+/// Checks a backend ID: 1 to [`ID_MAX`] bytes of the unit-name charset
+/// (`[A-Za-z0-9:_.@\-]`), so it cannot end a directive in a config file.
 ///
 /// # Errors
-/// A message saying what is wrong with the value.
-pub fn parse_host_port(value: &str) -> Result<(String, u16), String> {
-    let value = value.trim();
-    let (host, port) = if let Some(rest) = value.strip_prefix('[') {
-        let (host, port) = rest
-            .split_once("]:")
-            .ok_or_else(|| format!("{value:?}: expected [ipv6]:port"))?;
-        (host, port)
-    } else {
-        value
-            .rsplit_once(':')
-            .ok_or_else(|| format!("{value:?}: expected host:port"))?
-    };
-    if host.is_empty() || host.contains(char::is_whitespace) {
-        return Err(format!("{value:?}: bad host {host:?}"));
+/// A message saying which character is not allowed.
+pub fn validate_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > ID_MAX {
+        return Err(format!("{id:?} must be 1 to {ID_MAX} bytes long"));
     }
-    let port: u16 = port
-        .parse()
-        .map_err(|_| format!("{value:?}: bad port {port:?}"))?;
-    if port == 0 {
-        return Err(format!("{value:?}: port 0"));
+    match id
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || ":_.@\\-".contains(c)))
+    {
+        Some((i, c)) => Err(format!(
+            "{id:?}: character {c:?} at column {} is not allowed (only A-Z a-z 0-9 : _ . @ \\ -, as in unit names)",
+            id[..i].chars().count() + 1
+        )),
+        None => Ok(()),
     }
-    Ok((host.to_owned(), port))
+}
+
+impl Backend {
+    /// Checks every field that reaches a config file: the ID, the address
+    /// (an IP or DNS host name) and the port.
+    ///
+    /// # Errors
+    /// [`BalancerError::InvalidBackend`] naming the field.
+    pub fn validate(&self) -> Result<(), BalancerError> {
+        let invalid = |field: &'static str, message: String| BalancerError::InvalidBackend {
+            id: self.id.clone(),
+            field,
+            message,
+        };
+        validate_id(&self.id).map_err(|m| invalid("id", m))?;
+        flotta_unit_spec::host::validate_host(&self.address)
+            .map_err(|e| invalid("address", e.to_string()))?;
+        if self.port == 0 {
+            return Err(invalid("port", "port 0".into()));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn backend(id: &str, address: &str, port: u16) -> Backend {
+        Backend {
+            id: id.into(),
+            address: address.into(),
+            port,
+            weight: 1,
+            backup: false,
+        }
+    }
+
     #[test]
-    fn host_port() {
-        assert_eq!(
-            parse_host_port("10.0.0.1:8080"),
-            Ok(("10.0.0.1".into(), 8080))
+    fn validate_names_the_field() {
+        assert!(
+            backend("web@8080.service", "10.0.0.1", 8080)
+                .validate()
+                .is_ok()
         );
-        assert_eq!(parse_host_port(" [::1]:80\n"), Ok(("::1".into(), 80)));
-        for bad in [
-            "", "host", "host:", ":80", "h:0", "h:99999", "a b:80", "[::1]80",
+        assert!(backend("web\\x2d1.service", "::1", 1).validate().is_ok());
+        for (b, field) in [
+            (backend("a;b", "10.0.0.1", 80), "id"),
+            (backend("a b", "10.0.0.1", 80), "id"),
+            (backend("", "10.0.0.1", 80), "id"),
+            (backend("a", "10.0.0.1;}", 80), "address"),
+            (backend("a", "10.0.0.1:80", 80), "address"),
+            (backend("a", "10.0.0.1", 0), "port"),
         ] {
-            assert!(parse_host_port(bad).is_err(), "{bad:?}");
+            match b.validate() {
+                Err(BalancerError::InvalidBackend { field: f, .. }) => {
+                    assert_eq!(f, field, "{b:?}")
+                }
+                other => panic!("{b:?}: {other:?}"),
+            }
         }
     }
 }

@@ -45,6 +45,16 @@ pub enum BalancerError {
         /// What it printed.
         output: String,
     },
+    /// A backend whose ID, address or port could break a config file.
+    #[error("backend {id:?}: bad {field}: {message}")]
+    InvalidBackend {
+        /// The backend's ID as given.
+        id: String,
+        /// `id`, `address` or `port`.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// A configuration file is wrong.
     #[error("{file}: {message}")]
     Config {

@@ -9,18 +9,29 @@
 //! checks call every backend down, all are tried anyway (panic mode): a
 //! slow check on a busy machine must not turn into refused clients.
 //! [`ProxyHandle::update`] swaps the backend set atomically: connections
-//! already open to a removed backend run to completion (draining), new ones
-//! never go there.
+//! already open to a removed backend run on for at most
+//! [`ProxyConfig::drain_timeout`] (draining), new ones never go there.
+//!
+//! Every resource a client can hold is bounded ([`ProxyConfig::new`] has
+//! the defaults): a connection with no bytes either way for
+//! `idle_timeout` (60 s) is closed, so silent or trickling (slowloris)
+//! clients give their slot back; a listener holds at most
+//! `max_connections` (4096) and closes the rest as it accepts them; a
+//! backend gets at most `max_per_backend` (1024), and a client no backend
+//! can take is closed.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
 use tokio::time::Instant;
 
 use crate::backend::{Backend, Pool};
@@ -60,7 +71,28 @@ pub struct ProxyConfig {
     pub connect_timeout: Duration,
     /// How long a backend that refused a connection is left out.
     pub eject_for: Duration,
+    /// A connection with no bytes either way for this long is closed, so a
+    /// client that connects and stays silent (slowloris) frees its slot.
+    pub idle_timeout: Duration,
+    /// Open client connections per listener; past it, new ones are
+    /// accepted and closed at once.
+    pub max_connections: usize,
+    /// Open connections per backend; a backend at its cap gets no new ones,
+    /// and a client no backend can take is closed.
+    pub max_per_backend: usize,
+    /// How long connections to a removed backend may still run before
+    /// they are closed.
+    pub drain_timeout: Duration,
 }
+
+/// Default [`ProxyConfig::idle_timeout`]: 60 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default [`ProxyConfig::max_connections`]: 4096.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Default [`ProxyConfig::max_per_backend`]: 1024.
+pub const DEFAULT_MAX_PER_BACKEND: usize = 1024;
+/// Default [`ProxyConfig::drain_timeout`]: 30 s.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl ProxyConfig {
     /// Defaults for `listen`: round-robin, TCP checks every second, 1 s
@@ -76,6 +108,10 @@ impl ProxyConfig {
             }),
             connect_timeout: Duration::from_secs(1),
             eject_for: Duration::from_secs(2),
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_per_backend: DEFAULT_MAX_PER_BACKEND,
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
         }
     }
 }
@@ -89,9 +125,48 @@ struct Member {
     served: AtomicU64,
     healthy: AtomicBool,
     ejected_until: Mutex<Option<Instant>>,
+    /// Set once the backend is removed: its connections start draining.
+    removed: watch::Sender<bool>,
 }
 
 impl Member {
+    fn new(backend: Backend, addr: SocketAddr) -> Self {
+        Member {
+            backend,
+            addr,
+            active: AtomicUsize::new(0),
+            served: AtomicU64::new(0),
+            // Up until a check says otherwise: a new backend gets traffic at once.
+            healthy: AtomicBool::new(true),
+            ejected_until: Mutex::new(None),
+            removed: watch::channel(false).0,
+        }
+    }
+
+    /// Counts a connection against the cap, if there is room.
+    fn reserve(&self, cap: usize) -> bool {
+        self.active
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < cap).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    fn release(&self) {
+        self.active.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Resolves once the backend has been removed for `grace`.
+    async fn drained(&self, grace: Duration) {
+        let mut removed = self.removed.subscribe();
+        // The sender lives as long as `self`, so this only ends on removal.
+        if removed.wait_for(|r| *r).await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    }
+
     fn usable(&self, now: Instant) -> bool {
         self.healthy.load(Ordering::Relaxed)
             && self
@@ -150,6 +225,7 @@ impl Shared {
                 .enumerate()
                 .filter(|(i, m)| {
                     !tried.contains(i)
+                        && m.active.load(Ordering::Relaxed) < self.config.max_per_backend.max(1)
                         && match pass {
                             0 => !m.backend.backup && m.usable(now),
                             1 => m.backend.backup && m.usable(now),
@@ -224,15 +300,7 @@ impl ProxyHandle {
                 }
             };
             let Some(addr) = addr else { continue };
-            next.push(Arc::new(Member {
-                backend: b.clone(),
-                addr,
-                active: AtomicUsize::new(0),
-                served: AtomicU64::new(0),
-                // Up until a check says otherwise: a new backend gets traffic at once.
-                healthy: AtomicBool::new(true),
-                ejected_until: Mutex::new(None),
-            }));
+            next.push(Arc::new(Member::new(b.clone(), addr)));
         }
         let gone: Vec<Arc<Member>> = old
             .into_values()
@@ -242,6 +310,9 @@ impl ProxyHandle {
         match self.shared.members.write() {
             Ok(mut m) => *m = next,
             Err(p) => *p.into_inner() = next,
+        }
+        for m in &gone {
+            m.removed.send_replace(true);
         }
         if let Ok(mut d) = self.shared.draining.lock() {
             d.extend(gone);
@@ -333,8 +404,9 @@ impl Proxy {
             .clone()
             .map(|h| tokio::spawn(health_loop(Arc::clone(&self.shared), h)));
         let _stop_checks = AbortOnDrop(checks);
+        let slots = Arc::new(Semaphore::new(self.shared.config.max_connections.max(1)));
         loop {
-            let (client, _) = match self.listener.accept().await {
+            let (client, peer) = match self.listener.accept().await {
                 Ok(c) => c,
                 Err(e) => {
                     // Out of file descriptors and the like: back off, go on.
@@ -343,8 +415,18 @@ impl Proxy {
                     continue;
                 }
             };
+            // Over the cap: closed at once, so a flood (or slowloris
+            // clients) costs a descriptor for a moment, not a task each.
+            let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+                tracing::debug!(%peer, "closing a connection over the listener's cap");
+                drop(client);
+                continue;
+            };
             let shared = Arc::clone(&self.shared);
-            tokio::spawn(async move { relay(shared, client).await });
+            tokio::spawn(async move {
+                relay(shared, client).await;
+                drop(slot);
+            });
         }
     }
 }
@@ -360,30 +442,117 @@ impl Drop for AbortOnDrop {
 }
 
 /// Connects `client` to a backend, trying the next one when a connect fails.
-async fn relay(shared: Arc<Shared>, mut client: TcpStream) {
+async fn relay(shared: Arc<Shared>, client: TcpStream) {
     let _ = client.set_nodelay(true);
     let mut tried = Vec::new();
     while let Some((i, member)) = shared.pick(&tried) {
         tried.push(i);
+        // Picked under the cap, but another connection may have got there
+        // first.
+        if !member.reserve(shared.config.max_per_backend.max(1)) {
+            continue;
+        }
         let connect = tokio::time::timeout(
             shared.config.connect_timeout,
             TcpStream::connect(member.addr),
         );
         match connect.await {
-            Ok(Ok(mut upstream)) => {
+            Ok(Ok(upstream)) => {
                 let _ = upstream.set_nodelay(true);
-                member.active.fetch_add(1, Ordering::Relaxed);
                 member.served.fetch_add(1, Ordering::Relaxed);
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-                member.active.fetch_sub(1, Ordering::Relaxed);
+                pipe(&shared.config, &member, client, upstream).await;
+                member.release();
                 return;
             }
             Ok(Err(e)) => tracing::debug!(backend = %member.backend.id, "connect failed: {e}"),
             Err(_) => tracing::debug!(backend = %member.backend.id, "connect timed out"),
         }
+        member.release();
         member.eject(Instant::now() + shared.config.eject_for);
     }
     tracing::warn!("no backend could take a connection");
+}
+
+/// Copies both ways until both sides are done, the connection has been
+/// idle for `idle_timeout`, or its backend was removed `drain_timeout` ago.
+async fn pipe(config: &ProxyConfig, member: &Member, client: TcpStream, upstream: TcpStream) {
+    let started = Instant::now();
+    let last = Arc::new(AtomicU64::new(0));
+    let mut client = Tracked::new(client, started, Arc::clone(&last));
+    let mut upstream = Tracked::new(upstream, started, Arc::clone(&last));
+    tokio::select! {
+        _ = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {}
+        () = idle(config.idle_timeout, started, &last) => {
+            tracing::debug!(backend = %member.backend.id, "closing an idle connection");
+        }
+        () = member.drained(config.drain_timeout) => {
+            tracing::debug!(backend = %member.backend.id, "closing a connection past its drain time");
+        }
+    }
+}
+
+/// Resolves once nothing was read on either side for `limit`.
+async fn idle(limit: Duration, started: Instant, last: &AtomicU64) {
+    loop {
+        let at = started + Duration::from_millis(last.load(Ordering::Relaxed));
+        let deadline = at + limit;
+        if Instant::now() >= deadline {
+            return;
+        }
+        tokio::time::sleep_until(deadline).await;
+    }
+}
+
+/// A stream that notes when it last read anything (milliseconds after
+/// `started`), for the idle timeout.
+struct Tracked {
+    inner: TcpStream,
+    started: Instant,
+    last: Arc<AtomicU64>,
+}
+
+impl Tracked {
+    fn new(inner: TcpStream, started: Instant, last: Arc<AtomicU64>) -> Self {
+        Tracked {
+            inner,
+            started,
+            last,
+        }
+    }
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.last.store(ms, Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 async fn health_loop(shared: Arc<Shared>, check: HealthCheck) {

@@ -33,30 +33,51 @@ impl Selector {
     }
 }
 
-fn from_endpoint(e: &Endpoint) -> Backend {
-    Backend {
+/// A typed endpoint as a backend; `None` (and a warning) when a field could
+/// break a config file: the agent checks `Address=`, but anything with
+/// write access to the registry can register an endpoint.
+fn from_endpoint(e: &Endpoint) -> Option<Backend> {
+    let b = Backend {
         id: e.id.clone(),
         address: e.address.clone(),
         port: e.port,
         weight: e.weight.unwrap_or(1),
         backup: e.backup,
+    };
+    match b.validate() {
+        Ok(()) => Some(b),
+        Err(why) => {
+            tracing::warn!(service = %e.service, "skipping endpoint: {why}");
+            None
+        }
     }
 }
 
 fn from_raw(key: &str, value: &str) -> Option<Backend> {
-    match parse_host_port(value) {
-        Ok((address, port)) => Some(Backend {
-            id: key.rsplit('/').next().unwrap_or(key).to_owned(),
-            address,
-            port,
-            weight: 1,
-            backup: false,
-        }),
+    let parsed = parse_host_port(value)
+        .map_err(|e| e.to_string())
+        .and_then(|(address, port)| {
+            let b = Backend {
+                id: raw_id(key).to_owned(),
+                address,
+                port,
+                weight: 1,
+                backup: false,
+            };
+            b.validate().map(|()| b).map_err(|e| e.to_string())
+        });
+    match parsed {
+        Ok(b) => Some(b),
         Err(why) => {
             tracing::warn!(key, "skipping malformed backend: {why}");
             None
         }
     }
+}
+
+/// A raw key's backend ID: its last segment.
+fn raw_id(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
 }
 
 /// Follows `selector` and publishes every change as a [`Pool`] on `tx`,
@@ -87,7 +108,12 @@ where
                         };
                         match item {
                             Ok((rev, Change::Put(e))) => {
-                                backends.insert(e.id.clone(), from_endpoint(&e));
+                                // A value turning bad drops the backend, it
+                                // does not keep a stale one.
+                                match from_endpoint(&e) {
+                                    Some(b) => backends.insert(e.id.clone(), b),
+                                    None => backends.remove(&e.id),
+                                };
                                 publish(&tx, &selector, &backends, rev);
                             }
                             Ok((rev, Change::Deleted(id))) => {
@@ -115,7 +141,7 @@ where
                         match item {
                             Ok(event) => {
                                 let kv = event.kv;
-                                let id = kv.key.rsplit('/').next().unwrap_or_default().to_owned();
+                                let id = raw_id(&kv.key).to_owned();
                                 match event.kind {
                                     EventKind::Put => match from_raw(&kv.key, &kv.value) {
                                         Some(b) => {
@@ -173,7 +199,7 @@ pub async fn list<B: KvBackend>(
             let backends = listing
                 .items
                 .iter()
-                .map(|e| (e.id.clone(), from_endpoint(e)))
+                .filter_map(|e| Some((e.id.clone(), from_endpoint(e)?)))
                 .collect();
             Ok((backends, listing.revision))
         }
@@ -185,10 +211,7 @@ pub async fn list<B: KvBackend>(
                 .kv_list(prefix)
                 .await?
                 .into_iter()
-                .filter_map(|(k, v)| {
-                    let id = k.rsplit('/').next().unwrap_or_default().to_owned();
-                    from_raw(&k, &v).map(|b| (id, b))
-                })
+                .filter_map(|(k, v)| from_raw(&k, &v).map(|b| (b.id.clone(), b)))
                 .collect();
             Ok((backends, revision))
         }

@@ -10,11 +10,21 @@
 //! the service), `backends` (each with `id`, `slug`, `address`, `port`,
 //! `authority`, `weight`, `backup`) and `params` (the resource's settings:
 //! `listen`, `prefix`, `health_path`, `balance`, …).
+//!
+//! Backends are checked before they are rendered ([`Backend::validate`]):
+//! IDs in the unit-name charset, addresses IP literals or DNS host names,
+//! ports 1 to 65535. A pool with any other backend is refused, so no value
+//! from the registry can end a directive (`;`, `}`, a newline) and write
+//! another. `params` come from the operator's own config and are rendered
+//! as given, except that no `{{ … }}` may render a control character
+//! (a newline would start a new directive): such a value is an error unless
+//! the template marks it `| safe`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use minijinja::{Environment, UndefinedBehavior, context};
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, context};
 use serde::Serialize;
 
 use crate::backend::{Backend, Pool};
@@ -98,6 +108,11 @@ impl Renderer {
         // through one (`params.nope.deeper`) is an error.
         env.set_undefined_behavior(UndefinedBehavior::Lenient);
         env.set_keep_trailing_newline(true);
+        // Every `{{ … }}` goes through `config_formatter`; what a template
+        // captures (`{% filter %}`, `{% set %}` blocks) is its own text and
+        // already-checked values, so it stays marked safe.
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("config"));
+        env.set_formatter(config_formatter);
         for (name, source) in BUILTINS {
             // Built-ins are tested; a failure here is a build defect.
             if let Err(e) = env.add_template(name, source) {
@@ -147,6 +162,20 @@ impl Renderer {
             .get("name")
             .and_then(|v| v.as_str())
             .map_or_else(|| slug(&pool.service), str::to_owned);
+        // Sources skip such backends; a pool built elsewhere is refused
+        // rather than rendered into a config it could rewrite.
+        for b in &pool.backends {
+            b.validate().map_err(|e| BalancerError::Template {
+                name: template.to_owned(),
+                message: e.to_string(),
+            })?;
+        }
+        if pool.service.chars().any(char::is_control) {
+            return Err(BalancerError::Template {
+                name: template.to_owned(),
+                message: format!("service {:?} contains a control character", pool.service),
+            });
+        }
         let backends: Vec<BackendView<'_>> = pool.backends.iter().map(Into::into).collect();
         tmpl.render(context! {
             service => &pool.service,
@@ -156,6 +185,30 @@ impl Renderer {
         })
         .map_err(|e| template_error(template, &e))
     }
+}
+
+/// Writes a value into a config, refusing one with a control character: a
+/// newline (or CR, NUL, …) would end the directive and start another. A
+/// template that means it marks the value `| safe`.
+fn config_formatter(
+    out: &mut minijinja::Output<'_>,
+    _: &minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if value.is_undefined() {
+        return Ok(());
+    }
+    let text = value.to_string();
+    if !value.is_safe() && text.chars().any(char::is_control) {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "refusing to render {text:?}: a control character (newline, …) in a value would \
+                 start a new directive; mark it `| safe` if that is meant"
+            ),
+        ));
+    }
+    out.write_str(&text).map_err(minijinja::Error::from)
 }
 
 /// A service or prefix reduced to a config-safe name.
@@ -215,6 +268,38 @@ mod tests {
             ),
             "{haproxy}"
         );
+    }
+
+    #[test]
+    fn backends_that_could_break_a_config_are_refused() {
+        let r = Renderer::new();
+        let mut evil = pool();
+        evil.backends[1].address = "127.0.0.2; } server { listen 9".into();
+        let err = r
+            .render("nginx", &evil, &params())
+            .expect_err("bad address");
+        assert!(err.to_string().contains("address"), "{err}");
+        let mut evil = pool();
+        evil.backends[0].id = "a\n}".into();
+        let err = r.render("haproxy", &evil, &params()).expect_err("bad id");
+        assert!(err.to_string().contains("id"), "{err}");
+    }
+
+    #[test]
+    fn values_with_control_characters_are_refused() {
+        let mut r = Renderer::new();
+        r.add("mine", "listen {{ params.listen }};\n")
+            .expect("parses");
+        let mut p = params();
+        p.insert("listen".into(), "80;\nserver { listen 9".into());
+        let err = r.render("mine", &pool(), &p).expect_err("a newline");
+        assert!(err.to_string().contains("control character"), "{err}");
+        r.add("meant", "{{ params.listen | safe }}")
+            .expect("parses");
+        assert!(r.render("meant", &pool(), &p).is_ok());
+        // Multi-line blocks a template builds itself still render.
+        let nginx = r.render("nginx", &pool(), &params()).expect("nginx");
+        assert!(nginx.contains("    upstream sample {\n"), "{nginx}");
     }
 
     #[test]

@@ -96,3 +96,79 @@ async fn raw_keys_on_etcd() {
         .expect("connect");
     raw_prefix(Registry::new(backend)).await;
 }
+
+/// Values that would end a directive in a balancer config and start another
+/// (another service's `server {`, a `listen`) never become backends, whether
+/// they come as raw keys or as typed endpoints, and so never reach a config.
+#[tokio::test]
+async fn injected_values_never_reach_a_config() {
+    use flotta_balancer::template::{Params, Renderer};
+    use flotta_registry::model::Endpoint;
+
+    let registry = Registry::new(MemoryBackend::default());
+    for (key, value) in [
+        ("/applications/x/good@1.service", "127.0.0.1:8080"),
+        ("/applications/x/evil", "1.2.3.4:80; } server { listen 9"),
+        ("/applications/x/evil2", "evil.example;listen 9:80"),
+        ("/applications/x/evil3", "1.2.3.4;}server{listen:80"),
+        ("/applications/x/a;b c", "127.0.0.3:80"),
+        ("/applications/x/nl\n}", "127.0.0.4:80"),
+    ] {
+        registry.kv_set(key, value, None).await.expect("set");
+    }
+    let (pool, _) =
+        flotta_balancer::source::list(&registry, &Selector::Prefix("/applications/x/".into()))
+            .await
+            .expect("list raw");
+    let ids: Vec<&str> = pool.values().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["good@1.service"], "raw backends");
+
+    let lease = registry
+        .backend()
+        .grant(Duration::from_secs(600))
+        .await
+        .expect("lease");
+    let endpoint = |id: &str, address: &str| Endpoint {
+        service: "web".into(),
+        id: id.into(),
+        address: address.into(),
+        port: 8080,
+        unit: id.into(),
+        machine: "m".into(),
+        tags: Vec::new(),
+        weight: None,
+        backup: false,
+    };
+    for e in [
+        endpoint("web@1.service", "127.0.0.1"),
+        endpoint("web@2.service", "1.2.3.4:80; } server { listen 9"),
+        endpoint("web@3.service; } server {", "127.0.0.3"),
+    ] {
+        registry.put_endpoint(&e, lease).await.expect("register");
+    }
+    let (typed, _) = flotta_balancer::source::list(&registry, &Selector::Service("web".into()))
+        .await
+        .expect("list typed");
+    let ids: Vec<&str> = typed.values().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["web@1.service"], "typed backends");
+
+    let renderer = Renderer::new();
+    for (service, backends) in [("x", pool), ("web", typed)] {
+        let pool = Pool {
+            service: service.into(),
+            backends: backends.into_values().collect(),
+            revision: 1,
+        };
+        for template in ["nginx", "haproxy", "apache"] {
+            let out = renderer
+                .render(template, &pool, &Params::new())
+                .expect("render");
+            for bad in ["1.2.3.4", "}server", "listen 9", "listen:80", "a;b", "evil"] {
+                assert!(
+                    !out.contains(bad),
+                    "{template} for {service} renders {bad:?}:\n{out}"
+                );
+            }
+        }
+    }
+}

@@ -68,6 +68,34 @@ fn verify_names_file_line_and_column() {
     );
 }
 
+/// An address that would rewrite a balancer config is an error, not a unit.
+#[test]
+fn verify_refuses_an_address_that_is_not_a_host() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("web@.service");
+    std::fs::write(
+        &bad,
+        "[Service]\nExecStart=/bin/true\n[X-Flotta]\nService=web\nPort=%i\nAddress=1.2.3.4:80; } server {\n",
+    )
+    .expect("write");
+    let out = flotta(&["unit", "verify", bad.to_str().expect("path"), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first = &json[0];
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(6), Some(1)),
+        "{json}"
+    );
+    assert!(first.to_string().contains("Address"), "{json}");
+}
+
 #[test]
 fn parse_prints_fleet_options_and_requirements() {
     let units = seed_units();

@@ -20,7 +20,7 @@
 //! |---|---|
 //! | `Service=` | service name the unit's endpoint registers under |
 //! | `Port=` | endpoint port (required with `Service=`) |
-//! | `Address=` | endpoint address; default: the machine's public IP |
+//! | `Address=` | endpoint address: an IP address or a DNS host name, no port; default: the machine's public IP |
 //! | `Tags=` | whitespace-separated endpoint tags (repeatable) |
 //! | `Weight=` | balancer weight, 1–256 (default 1) |
 //! | `Backup=` | a backup member: used only when no other member is up |
@@ -255,7 +255,7 @@ impl Builder {
         match at.key {
             "Service" => self.service = non_empty(v).map(|s| (s, at.line, at.column)),
             "Port" => self.port = Some(parse_port(at, v)?),
-            "Address" => self.address = non_empty(v),
+            "Address" => self.address = parse_address(at, v)?,
             "Tags" if v.is_empty() => self.tags.clear(),
             "Tags" => self.tags.extend(v.split_whitespace().map(str::to_owned)),
             "Weight" => self.weight = Some(parse_weight(at, v)?),
@@ -319,6 +319,18 @@ impl Builder {
 
 fn non_empty(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// The address reaches balancer configs verbatim, so only a host name or an
+/// IP literal passes.
+fn parse_address(at: &At<'_>, v: &str) -> Result<Option<String>, FlottaError> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match crate::host::validate_host(v) {
+        Ok(()) => Ok(Some(v.to_owned())),
+        Err(e) => Err(at.error(v, format!("{e} (the port goes in Port=)"))),
+    }
 }
 
 fn parse_port(at: &At<'_>, v: &str) -> Result<u16, FlottaError> {
@@ -495,5 +507,20 @@ mod tests {
         assert!(e.message.contains("Port="), "{e}");
         let e = opts("[X-Flotta]\nCpu=lots\n").unwrap_err();
         assert!(e.message.contains("millicores"), "{e}");
+    }
+
+    #[test]
+    fn address_must_be_a_host_or_ip() {
+        // What a balancer template would render into another service's config.
+        let e =
+            opts("[X-Flotta]\nService=s\nPort=80\nAddress=1.2.3.4:80; } server {\n").unwrap_err();
+        assert_eq!((e.key.as_str(), e.line, e.column), ("Address", 4, 1));
+        assert!(e.message.contains("':' at column 8"), "{e}");
+        for ok in ["10.0.0.7", "fe80::1", "web-1.internal"] {
+            let o = opts(&format!("[X-Flotta]\nService=s\nPort=80\nAddress={ok}\n")).unwrap();
+            assert_eq!(o.endpoint.unwrap().address.as_deref(), Some(ok));
+        }
+        let e = opts("[X-Flotta]\nAddress=a_b\n").unwrap_err();
+        assert_eq!(e.key, "Address");
     }
 }

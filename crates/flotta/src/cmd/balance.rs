@@ -56,6 +56,21 @@ pub struct BalanceArgs {
     /// Built-in proxy: milliseconds between health checks.
     #[arg(long, default_value_t = 1000, value_name = "MS")]
     check_interval_ms: u64,
+    /// Built-in proxy: close a connection with no bytes either way for this
+    /// many milliseconds (slow or silent clients give their slot back).
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    idle_timeout_ms: u64,
+    /// Built-in proxy: open client connections at most; more are closed as
+    /// they are accepted.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    max_connections: usize,
+    /// Built-in proxy: open connections per backend at most.
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    max_per_backend: usize,
+    /// Built-in proxy: close connections to a removed backend after this
+    /// many milliseconds of draining.
+    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    drain_timeout_ms: u64,
 }
 
 /// Runs `flotta balance` until Ctrl-C.
@@ -103,6 +118,10 @@ async fn proxy(registry: Registry<ClusterBackend>, args: &BalanceArgs) -> anyhow
         timeout: Duration::from_millis((args.check_interval_ms / 2).clamp(50, 2000)),
         http_path: args.health_path.clone(),
     });
+    config.idle_timeout = Duration::from_millis(args.idle_timeout_ms.max(1));
+    config.max_connections = args.max_connections.max(1);
+    config.max_per_backend = args.max_per_backend.max(1);
+    config.drain_timeout = Duration::from_millis(args.drain_timeout_ms);
     let proxy = Proxy::bind(config).await?;
     eprintln!(
         "flotta balance: proxying {} to {}",
