@@ -172,9 +172,11 @@ pub struct Agent<B> {
     engine: Option<Engine<B>>,
     /// The store revision the units were last reconciled at.
     reconciled: Option<u64>,
-    /// Whether what an earlier agent left running was checked (once, at
-    /// the first reconcile).
-    swept: bool,
+    /// Units an earlier agent here left running that this one has neither
+    /// adopted nor stopped yet (`None` until the first pass lists them): one
+    /// kept for now (still wanted, its adoption waiting on a unit that is
+    /// stopping) is stopped on a later pass if it stops being wanted first.
+    unswept: Option<BTreeSet<String>>,
     /// Every unit as the scheduler sees it (for `Global=`), parsed once per change.
     specs: flotta_engine::SpecCache,
     /// No reconciliation before this: reading the cluster takes at most a
@@ -253,7 +255,7 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
             units: BTreeMap::new(),
             engine,
             reconciled: None,
-            swept: false,
+            unswept: None,
             specs: flotta_engine::SpecCache::default(),
             paced_until: None,
             renewer: None,
@@ -438,12 +440,16 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
                 self.retire(&name, m).await;
             }
         }
-        if !self.swept {
-            let mut keep = unreadable;
-            keep.extend(wanted.keys().cloned());
-            self.sweep(&keep).await;
-            self.swept = true;
-        }
+        let unswept = match self.unswept.take() {
+            Some(names) => names,
+            None => self.supervisor.recorded().into_iter().collect(),
+        };
+        let (kept, stop): (BTreeSet<String>, BTreeSet<String>) = unswept
+            .into_iter()
+            .filter(|n| !self.units.contains_key(n) && !self.leaving.contains_key(n))
+            .partition(|n| wanted.contains_key(n) || unreadable.contains(n));
+        self.sweep(stop).await;
+        self.unswept = Some(kept);
         for (name, (unit, target)) in wanted {
             if self.leaving.contains_key(&name) {
                 // Back before its earlier self has stopped: once it has.
@@ -649,11 +655,8 @@ impl<B: KvBackend + Clone + Send + Sync + 'static> Agent<B> {
     /// one is not meant to run (destroyed or moved while no agent ran): the
     /// process is adopted under its kept unit file, so `ExecStop=` and
     /// `ExecStopPost=` run, and stopped. Units it cannot read it leaves.
-    async fn sweep(&mut self, keep: &BTreeSet<String>) {
-        for name in self.supervisor.recorded() {
-            if keep.contains(&name) || self.units.contains_key(&name) {
-                continue;
-            }
+    async fn sweep(&mut self, names: BTreeSet<String>) {
+        for name in names {
             let path = match self.unit_file_path(&name) {
                 Ok(path) => path,
                 Err(e) => {

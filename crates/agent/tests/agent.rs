@@ -362,6 +362,45 @@ async fn a_unit_destroyed_while_the_agent_was_down_is_stopped() {
     agent.stop().await;
 }
 
+/// A unit an earlier agent left running, still wanted when the new agent
+/// starts but waiting for a conflicting unit to stop before it is adopted,
+/// is stopped if it is unassigned in that wait (once, it was never looked
+/// at again and ran on).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_unassigned_before_its_adoption_is_stopped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let registry = Registry::new(MemoryBackend::default());
+    let machine = "5555555555555555dddddddddddddddd";
+    let stopping = dir.path().join("stopping");
+    let gone = format!(
+        "[Service]\nExecStart=/bin/sleep 1000\n\
+         ExecStop=/bin/sh -c 'touch {}; sleep 5'\n\
+         [X-Fleet]\nConflicts=waits.service\n",
+        stopping.display()
+    );
+    let agent = Running::start(&registry, by_hand(dir.path(), machine));
+    launch(&registry, "gone.service", &gone, Some(machine)).await;
+    let waits = "[Service]\nExecStart=/bin/sleep 1000\n";
+    launch(&registry, "waits.service", waits, Some(machine)).await;
+    let gone_pid = running_pid(&registry, "gone.service").await;
+    let waits_pid = running_pid(&registry, "waits.service").await;
+    let _kill = KillOnDrop(vec![gone_pid, waits_pid]);
+    agent.stop().await;
+    registry.delete_unit("gone.service").await.expect("destroy");
+
+    // The new agent stops gone.service (5 s); waits.service waits for that.
+    let agent = Running::start(&registry, by_hand(dir.path(), machine));
+    until("gone.service's ExecStop=", || async {
+        stopping.exists().then_some(())
+    })
+    .await;
+    assert!(alive(gone_pid), "still stopping");
+    unassign(&registry, "waits.service").await;
+    until_gone("waits.service to stop", waits_pid).await;
+    until_gone("gone.service to stop", gone_pid).await;
+    agent.stop().await;
+}
+
 /// Health is probed for as long as the unit runs: the endpoint is withdrawn
 /// after `HealthFall=` failures in a row and registers again after
 /// `HealthRise=` passes, while the process keeps running.
