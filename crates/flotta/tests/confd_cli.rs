@@ -13,11 +13,14 @@
 //!   Service=` endpoints read from `/flotta/endpoints`): 4 instances, a fifth, one lost,
 //!   zero failed requests under a bounded client loop.
 
+mod common;
+
+use common::Daemon;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -304,25 +307,6 @@ fn single_dash_flags_noop_and_bad_files() {
 }
 
 // ---- the seed's story with Apache ----
-
-/// A process stopped (and waited for) on drop.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        // A dev cluster stops its units first.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Apache started by the first graceful reload; stopped on drop.
 struct Apache(PathBuf);

@@ -4,9 +4,12 @@
 //! and of the leader's machine with no unit ever running twice, and
 //! stopping every unit process on SIGTERM.
 
+mod common;
+
+use common::Daemon;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -135,38 +138,14 @@ fn placed_once(api: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-struct DevAgent(Child);
-
-impl Drop for DevAgent {
-    /// SIGTERM, so the dev cluster stops its units; SIGKILL if it has not
-    /// exited within 20 s.
-    fn drop(&mut self) {
-        if let Ok(pid) = i32::try_from(self.0.id()) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGTERM,
-            );
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// A dev cluster of `machines` on the memory registry, its API on a free
 /// port: its state dir (first, so it is dropped after the process has
 /// stopped the units recorded in it), the process, the API's authority and
 /// URL.
-fn dev_cluster(machines: u16) -> (tempfile::TempDir, DevAgent, String, String) {
+fn dev_cluster(machines: u16) -> (tempfile::TempDir, Daemon, String, String) {
     let state = tempfile::tempdir().expect("state dir");
     let api = format!("127.0.0.1:{}", free_port());
-    let agent = DevAgent(
+    let agent = Daemon(
         flotta()
             .args(["agent", "--dev", "--machines", &machines.to_string()])
             .args(["--registry", "memory", "--api-listen", &api, "--state-dir"])
@@ -221,7 +200,7 @@ fn a_dev_cluster_runs_the_seed_and_survives_crashes() {
         ),
     )
     .expect("config");
-    let mut agent = DevAgent(
+    let mut agent = Daemon(
         flotta()
             .args(["agent", "--machines", "3", "--config"])
             .arg(&config)
@@ -536,7 +515,7 @@ fn machine_crash_goes_through_tls_and_the_token() {
     let certs = flotta_registry::testkit::TestCerts::create(state.path()).expect("openssl certs");
     let api = format!("127.0.0.1:{}", free_port());
     let endpoint = format!("https://{api}");
-    let _agent = DevAgent(
+    let _agent = Daemon(
         flotta()
             .args(["agent", "--dev", "--machines", "2", "--registry", "memory"])
             .args(["--api-listen", &api, "--api-token", "s3cret"])

@@ -4,9 +4,12 @@
 //! keys, and it cannot open the agent's unix socket. The owner needs no
 //! extra step. Runs as root (to make the user), as `scripts/test` does.
 
+mod common;
+
+use common::Daemon;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -88,29 +91,6 @@ impl Drop for Hostile {
         if self.made {
             let _ = Command::new("userdel").arg(USER).output();
         }
-    }
-}
-
-/// A process stopped with SIGTERM (so it stops its units), SIGKILL after 20 s.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if let Ok(pid) = i32::try_from(self.0.id()) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGTERM,
-            );
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if matches!(self.0.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 
