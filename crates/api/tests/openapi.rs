@@ -1,6 +1,7 @@
 //! The published OpenAPI document: the committed copy is a fresh
-//! generation, the server answers the same one, and every operation it
-//! lists is a route a real server on loopback serves.
+//! generation, the server answers the same one, every operation it lists is
+//! a route a real server on loopback serves (answering a status it lists),
+//! and every route the sources register is in it.
 //!
 //! Regenerate `docs/openapi.json` with
 //! `FLOTTA_WRITE_OPENAPI=1 cargo test -p flotta-api --test openapi`.
@@ -212,4 +213,115 @@ async fn every_documented_operation_is_a_served_route_answering_a_documented_sta
         }
     }
     assert!(checked >= 25, "only {checked} operations");
+}
+
+/// fleet's routes take any method and refuse the ones they do not serve
+/// themselves, so the sources cannot say which they serve: ask each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fleet_routes_refuse_every_method_the_document_does_not_list() {
+    let server = start().await;
+    let doc = serde_json::to_value(flotta_api::openapi()).expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths.iter().filter(|(p, _)| p.starts_with("/fleet/v1/")) {
+        for method in ["GET", "PUT", "POST", "DELETE", "PATCH"] {
+            if item.get(method.to_ascii_lowercase()).is_some() {
+                continue;
+            }
+            let (status, body) =
+                exchange(&server, method, &fill(path), WRITE, body_for(method, path)).await;
+            // fleet answered discovery's other methods with a 400.
+            let refused =
+                status == 405 || (status == 400 && body.contains("only HTTP GET supported"));
+            assert!(
+                refused,
+                "{method} {path} is served ({status} {body}) but not in the document"
+            );
+        }
+    }
+}
+
+/// The routes the sources register, as `(path, methods)`; `methods` is
+/// empty for an `any(…)` route, whose handler picks the methods itself.
+/// Read from the sources because axum cannot list a router's routes.
+fn registered_routes() -> Vec<(String, Vec<String>)> {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut routes = Vec::new();
+    for file in ["lib.rs", "fleet.rs", "v1.rs", "cluster.rs"] {
+        let text = std::fs::read_to_string(src.join(file)).expect("read source");
+        for (_, rest) in text
+            .match_indices(".route(")
+            .map(|(i, _)| text.split_at(i + 7))
+        {
+            // The call's arguments: up to the parenthesis that closes it.
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let args = rest[..end].trim_start();
+            let args = args.strip_prefix("&format!(").unwrap_or(args);
+            // `.route(base, …)`: fleet's bare prefix, which only answers 405.
+            let Some(literal) = args.strip_prefix('"') else {
+                continue;
+            };
+            let Some((path, handlers)) = literal.split_once('"') else {
+                continue;
+            };
+            let path = path
+                .replace("{base}", "/fleet/v1")
+                .replace("{{", "{")
+                .replace("}}", "}")
+                .replace("{*", "{");
+            let methods = ["get", "put", "post", "delete", "patch"]
+                .into_iter()
+                .filter(|m| {
+                    handlers.match_indices(&format!("{m}(")).any(|(i, _)| {
+                        !handlers[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                })
+                .map(str::to_owned)
+                .collect();
+            routes.push((path, methods));
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_registered_route_is_documented_and_every_documented_path_registered() {
+    let doc = serde_json::to_value(flotta_api::openapi()).expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    let routes = registered_routes();
+    assert!(routes.len() >= 20, "found only {routes:?}");
+    for (path, methods) in &routes {
+        let item = paths
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} is served but not in the document"));
+        for method in methods {
+            assert!(
+                item.get(method).is_some(),
+                "{} {path} is served but not in the document",
+                method.to_uppercase()
+            );
+        }
+    }
+    for (path, item) in paths {
+        let Some((_, methods)) = routes.iter().find(|(p, _)| p == path) else {
+            panic!("{path} is in the document but no route registers it");
+        };
+        for method in item.as_object().expect("path item").keys() {
+            assert!(
+                methods.is_empty() || methods.contains(method),
+                "{} {path} is in the document but not routed",
+                method.to_uppercase()
+            );
+        }
+    }
 }
