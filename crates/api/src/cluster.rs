@@ -18,16 +18,17 @@ use flotta_registry::kv::KvBackend;
 use flotta_registry::model::{Decision, Drain, Endpoint};
 use flotta_registry::{Registry, RegistryError};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::fleet::query;
 use crate::v1::{body, error, invalid, json, registry_error};
-use crate::wire::{DeletedReply, RevisionReply};
+use crate::wire::{DeletedReply, ErrorBody, RevisionReply};
 
 /// How often a followed journal is checked for new lines.
 const JOURNAL_POLL: Duration = Duration::from_millis(200);
 
 /// `GET /v1/services/{service}/endpoints`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Endpoints {
     /// The service's endpoints, in key order.
     pub items: Vec<Endpoint>,
@@ -38,7 +39,7 @@ pub struct Endpoints {
 
 /// `GET /v1/units/{name}/why`: where a unit is and the engine's last word
 /// on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Why {
     /// The unit.
     pub unit: String,
@@ -49,15 +50,16 @@ pub struct Why {
 }
 
 /// `PUT /v1/machines/{id}/drain` body.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DrainBody {
+    /// Why, in the operator's words.
     #[serde(default)]
     pub reason: String,
 }
 
 #[derive(Clone)]
-struct Ctx<B> {
+pub(crate) struct Ctx<B> {
     registry: Registry<B>,
     journals: Arc<BTreeMap<String, PathBuf>>,
 }
@@ -82,7 +84,20 @@ pub(crate) fn routes<B: KvBackend + Clone + Send + Sync + 'static>(
         })
 }
 
-async fn endpoints<B: KvBackend>(State(c): State<Ctx<B>>, Path(service): Path<String>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/services/{service}/endpoints",
+    tag = "cluster",
+    params(("service" = String, Path, description = "The service")),
+    responses(
+        (status = 200, description = "The service's endpoints", body = Endpoints),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn endpoints<B: KvBackend>(
+    State(c): State<Ctx<B>>,
+    Path(service): Path<String>,
+) -> Response {
     match c.registry.endpoints(&service).await {
         Ok(l) => json(&Endpoints {
             items: l.items,
@@ -92,14 +107,37 @@ async fn endpoints<B: KvBackend>(State(c): State<Ctx<B>>, Path(service): Path<St
     }
 }
 
-async fn plan<B: KvBackend>(State(c): State<Ctx<B>>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/plan",
+    tag = "cluster",
+    responses(
+        (status = 200, description = "The scheduler's plan for the registry now: `actions`, `unplaced` (with explanations), `assignments`, `global` (flotta-scheduler's `Plan`)", body = Object),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn plan<B: KvBackend>(State(c): State<Ctx<B>>) -> Response {
     match flotta_engine::scheduler_input(&c.registry).await {
         Ok((desired, observed)) => json(&flotta_scheduler::plan(&desired, &observed)),
         Err(flotta_engine::EngineError::Registry { source, .. }) => registry_error(&source),
     }
 }
 
-async fn why<B: KvBackend>(State(c): State<Ctx<B>>, Path(name): Path<String>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/units/{name}/why",
+    tag = "cluster",
+    params(("name" = String, Path, description = "The unit's name")),
+    responses(
+        (status = 200, description = "Where the unit is, and why not when unplaced", body = Why),
+        (status = 404, description = "No such unit, assignment or decision", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn why<B: KvBackend>(
+    State(c): State<Ctx<B>>,
+    Path(name): Path<String>,
+) -> Response {
     let found = async {
         let unit = c.registry.unit(&name).await?;
         let machine = c.registry.placements().await?.remove(&name);
@@ -121,7 +159,20 @@ async fn why<B: KvBackend>(State(c): State<Ctx<B>>, Path(name): Path<String>) ->
     }
 }
 
-async fn drain<B: KvBackend>(
+#[utoipa::path(
+    put,
+    path = "/v1/machines/{id}/drain",
+    tag = "cluster",
+    params(("id" = String, Path, description = "The machine ID")),
+    request_body(content = DrainBody, description = "Optional"),
+    responses(
+        (status = 200, description = "Drained: the engine moves its units elsewhere", body = RevisionReply),
+        (status = 400, description = "A malformed body", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn drain<B: KvBackend>(
     State(c): State<Ctx<B>>,
     Path(id): Path<String>,
     req: Request,
@@ -143,7 +194,20 @@ async fn drain<B: KvBackend>(
     }
 }
 
-async fn undrain<B: KvBackend>(State(c): State<Ctx<B>>, Path(id): Path<String>) -> Response {
+#[utoipa::path(
+    delete,
+    path = "/v1/machines/{id}/drain",
+    tag = "cluster",
+    params(("id" = String, Path, description = "The machine ID")),
+    responses(
+        (status = 200, description = "Whether it was drained", body = DeletedReply),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn undrain<B: KvBackend>(
+    State(c): State<Ctx<B>>,
+    Path(id): Path<String>,
+) -> Response {
     match c.registry.delete_drain(&id).await {
         Ok(deleted) => json(&DeletedReply { deleted }),
         Err(e) => registry_error(&e),
@@ -153,7 +217,24 @@ async fn undrain<B: KvBackend>(State(c): State<Ctx<B>>, Path(id): Path<String>) 
 /// The unit's journal as JSON lines (`at_us`, `stream`, `text`): the last
 /// `lines` entries (default 10), then, with `follow=true`, new ones as they
 /// are written until the client goes away.
-async fn journal<B: KvBackend>(
+#[utoipa::path(
+    get,
+    path = "/v1/machines/{id}/units/{unit}/journal",
+    tag = "cluster",
+    params(
+        ("id" = String, Path, description = "The machine ID"),
+        ("unit" = String, Path, description = "The unit's name"),
+        ("lines" = Option<u64>, Query, description = "The last this many entries (default 10)"),
+        ("follow" = Option<bool>, Query, description = "Then new entries as they are written, until the client goes away"),
+    ),
+    responses(
+        (status = 200, description = "JSON lines: `{\"at_us\", \"stream\", \"text\"}`", content_type = "application/x-ndjson", body = String),
+        (status = 400, description = "A malformed `lines` or `follow`", body = ErrorBody),
+        (status = 404, description = "This server does not hold that machine's journals, or it has none yet", body = ErrorBody),
+        (status = 503, description = "The journal could not be read", body = ErrorBody),
+    )
+)]
+pub(crate) async fn journal<B: KvBackend>(
     State(c): State<Ctx<B>>,
     Path((machine, unit)): Path<(String, String)>,
     req: Request,

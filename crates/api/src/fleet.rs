@@ -16,24 +16,31 @@ use flotta_unit_spec::name::{UnitKind, UnitName};
 use flotta_unit_spec::options::UnitOption;
 use flotta_unit_spec::syntax::UnitFile;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::page;
+use crate::wire::ErrorBody;
 
 /// Largest request body accepted (bytes).
 pub const MAX_BODY: usize = 1 << 20;
 
 /// fleet's unit entity.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct FleetUnit {
+pub(crate) struct FleetUnit {
+    /// The unit's name (`web@1.service`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     name: String,
+    /// The unit file, one option per line of it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     options: Vec<UnitOption>,
+    /// `inactive`, `loaded` or `launched`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     desired_state: String,
+    /// `launched` once it runs, `loaded` while placed, `inactive` otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     current_state: String,
+    /// The machine it is placed on.
     #[serde(
         default,
         rename = "machineID",
@@ -44,35 +51,99 @@ struct FleetUnit {
 
 /// A `PUT` body: any field may be missing or `null` (fleet clients send
 /// `"desiredState": null` when creating).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct FleetUnitIn {
+pub(crate) struct FleetUnitIn {
+    /// Must equal the name in the path when given.
     name: Option<String>,
+    /// The unit file; required to create a unit, a different one replaces it.
     options: Option<Vec<UnitOption>>,
+    /// `inactive`, `loaded` or `launched`; required to change an existing
+    /// unit's state.
     desired_state: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct FleetState {
+/// What a machine reports of a unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct FleetState {
+    /// The unit.
     name: String,
+    /// The hash of the unit file the machine runs.
     hash: String,
+    /// The machine.
     #[serde(rename = "machineID")]
     machine_id: String,
+    /// systemd's load state (`loaded`).
     #[serde(rename = "systemdLoadState")]
     load: String,
+    /// systemd's active state (`active`, `failed`).
     #[serde(rename = "systemdActiveState")]
     active: String,
+    /// systemd's sub-state (`running`, `dead`).
     #[serde(rename = "systemdSubState")]
     sub: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct FleetMachine {
+/// A machine of the cluster.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct FleetMachine {
+    /// The machine ID.
     id: String,
-    #[serde(rename = "primaryIP", skip_serializing_if = "String::is_empty")]
+    /// Its address.
+    #[serde(
+        default,
+        rename = "primaryIP",
+        skip_serializing_if = "String::is_empty"
+    )]
     primary_ip: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Its metadata, the first value of each key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     metadata: BTreeMap<String, String>,
+}
+
+/// `GET /fleet/v1/units`: one page; each field is left out when empty.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UnitPage {
+    /// The units.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    units: Vec<FleetUnit>,
+    /// Asks for the next page; absent on the last.
+    #[serde(
+        default,
+        rename = "nextPageToken",
+        skip_serializing_if = "Option::is_none"
+    )]
+    next_page_token: Option<String>,
+}
+
+/// `GET /fleet/v1/state`: one page; each field is left out when empty.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UnitStatePage {
+    /// The states.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    states: Vec<FleetState>,
+    /// Asks for the next page; absent on the last.
+    #[serde(
+        default,
+        rename = "nextPageToken",
+        skip_serializing_if = "Option::is_none"
+    )]
+    next_page_token: Option<String>,
+}
+
+/// `GET /fleet/v1/machines`: one page; each field is left out when empty.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MachinePage {
+    /// The machines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    machines: Vec<FleetMachine>,
+    /// Asks for the next page; absent on the last.
+    #[serde(
+        default,
+        rename = "nextPageToken",
+        skip_serializing_if = "Option::is_none"
+    )]
+    next_page_token: Option<String>,
 }
 
 /// fleet's error body.
@@ -125,7 +196,15 @@ pub(crate) fn routes<B: KvBackend + Clone + Send + Sync + 'static>(
         .with_state(registry)
 }
 
-async fn discovery(method: Method) -> Response {
+#[utoipa::path(
+    get,
+    path = "/fleet/v1/discovery",
+    tag = "fleet",
+    responses(
+        (status = 200, description = "A Google API discovery document of these routes, which fleet's clients bind through", body = Object),
+    )
+)]
+pub(crate) async fn discovery(method: Method) -> Response {
     if method != Method::GET {
         return error(
             StatusCode::BAD_REQUEST,
@@ -327,16 +406,15 @@ fn get_page(req: &Request) -> Result<u16, (StatusCode, String)> {
     requested_page(&query(req.uri().query())).map_err(|e| (StatusCode::BAD_REQUEST, e))
 }
 
-fn paged<T: Serialize + Clone>(key: &str, items: &[T], page: u16) -> Response {
+/// Page `page` of `items`, in the shape `page_of` makes of it and the
+/// next page's token.
+fn paged<T: Clone, P: Serialize>(
+    items: &[T],
+    page: u16,
+    page_of: impl FnOnce(Vec<T>, Option<String>) -> P,
+) -> Response {
     let (items, next) = page::slice(items, page);
-    let mut body = serde_json::Map::new();
-    if !items.is_empty() {
-        body.insert(key.into(), serde_json::to_value(items).unwrap_or_default());
-    }
-    if let Some(next) = next {
-        body.insert("nextPageToken".into(), next.into());
-    }
-    json(&body)
+    json(&page_of(items, next))
 }
 
 /// Units in fleet's shape, with machine and current state from the
@@ -376,7 +454,18 @@ async fn fleet_units<B: KvBackend>(
         .collect())
 }
 
-async fn units<B: KvBackend + Clone + Send + Sync + 'static>(
+#[utoipa::path(
+    get,
+    path = "/fleet/v1/units",
+    tag = "fleet",
+    params(("nextPageToken" = Option<String>, Query, description = "The page to read: the previous page's `nextPageToken`")),
+    responses(
+        (status = 200, description = "One page of units (100 at most)", body = UnitPage),
+        (status = 400, description = "A malformed page token", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn units<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     req: Request,
 ) -> Response {
@@ -385,7 +474,10 @@ async fn units<B: KvBackend + Clone + Send + Sync + 'static>(
         Err((code, message)) => return error(code, message),
     };
     match fleet_units(&registry, None).await {
-        Ok(all) => paged("units", &all, page),
+        Ok(all) => paged(&all, page, |units, next_page_token| UnitPage {
+            units,
+            next_page_token,
+        }),
         Err(e) => registry_error(&e),
     }
 }
@@ -396,23 +488,53 @@ async fn unit<B: KvBackend + Clone + Send + Sync + 'static>(
     req: Request,
 ) -> Response {
     match *req.method() {
-        Method::GET => match fleet_units(&registry, Some(&name)).await {
-            Ok(found) => match found.first() {
-                Some(u) => json(u),
-                None => error(StatusCode::NOT_FOUND, "unit does not exist"),
-            },
-            Err(e) => registry_error(&e),
-        },
-        Method::DELETE => match registry.delete_unit(&name).await {
-            Ok(true) => StatusCode::NO_CONTENT.into_response(),
-            Ok(false) => error(StatusCode::NOT_FOUND, "unit does not exist"),
-            Err(e) => registry_error(&e),
-        },
+        Method::GET => get_unit(&registry, &name).await,
+        Method::DELETE => delete_unit(&registry, &name).await,
         Method::PUT => put_unit(&registry, &name, req).await,
         _ => error(
             StatusCode::METHOD_NOT_ALLOWED,
             "only GET, PUT and DELETE supported against this resource",
         ),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/fleet/v1/units/{name}",
+    tag = "fleet",
+    params(("name" = String, Path, description = "The unit's name")),
+    responses(
+        (status = 200, description = "The unit", body = FleetUnit),
+        (status = 404, description = "unit does not exist", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_unit<B: KvBackend>(registry: &Registry<B>, name: &str) -> Response {
+    match fleet_units(registry, Some(name)).await {
+        Ok(found) => match found.first() {
+            Some(u) => json(u),
+            None => error(StatusCode::NOT_FOUND, "unit does not exist"),
+        },
+        Err(e) => registry_error(&e),
+    }
+}
+
+#[utoipa::path(
+    delete,
+    path = "/fleet/v1/units/{name}",
+    tag = "fleet",
+    params(("name" = String, Path, description = "The unit's name")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "unit does not exist", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn delete_unit<B: KvBackend>(registry: &Registry<B>, name: &str) -> Response {
+    match registry.delete_unit(name).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => error(StatusCode::NOT_FOUND, "unit does not exist"),
+        Err(e) => registry_error(&e),
     }
 }
 
@@ -451,7 +573,27 @@ async fn json_body(req: Request) -> Result<axum::body::Bytes, Response> {
 
 /// fleet's `PUT /units/{name}`: create (or replace, when the options
 /// differ), else change the desired state.
-async fn put_unit<B: KvBackend>(registry: &Registry<B>, url_name: &str, req: Request) -> Response {
+#[utoipa::path(
+    put,
+    path = "/fleet/v1/units/{name}",
+    tag = "fleet",
+    params(("name" = String, Path, description = "The unit's name")),
+    request_body = FleetUnitIn,
+    responses(
+        (status = 201, description = "Created, or replaced by different options"),
+        (status = 204, description = "The desired state changed"),
+        (status = 400, description = "A bad body, name, state or unit file", body = ErrorBody),
+        (status = 409, description = "A new unit without options, a change without `desiredState`, or a concurrent change", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Not one `Content-Type: application/json`", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn put_unit<B: KvBackend>(
+    registry: &Registry<B>,
+    url_name: &str,
+    req: Request,
+) -> Response {
     let bytes = match json_body(req).await {
         Ok(b) => b,
         Err(response) => return response,
@@ -585,7 +727,22 @@ async fn fleet_states<B: KvBackend>(
     Ok(states)
 }
 
-async fn states<B: KvBackend + Clone + Send + Sync + 'static>(
+#[utoipa::path(
+    get,
+    path = "/fleet/v1/state",
+    tag = "fleet",
+    params(
+        ("nextPageToken" = Option<String>, Query, description = "The page to read: the previous page's `nextPageToken`"),
+        ("machineID" = Option<String>, Query, description = "Only this machine's states"),
+        ("unitName" = Option<String>, Query, description = "Only this unit's states"),
+    ),
+    responses(
+        (status = 200, description = "One page of unit states (100 at most)", body = UnitStatePage),
+        (status = 400, description = "A malformed page token", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn states<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     req: Request,
 ) -> Response {
@@ -603,13 +760,27 @@ async fn states<B: KvBackend + Clone + Send + Sync + 'static>(
                 .filter(|s| machine.as_ref().is_none_or(|m| &s.machine_id == m))
                 .filter(|s| unit.as_ref().is_none_or(|u| &s.name == u))
                 .collect();
-            paged("states", &kept, page)
+            paged(&kept, page, |states, next_page_token| UnitStatePage {
+                states,
+                next_page_token,
+            })
         }
         Err(e) => registry_error(&e),
     }
 }
 
-async fn state<B: KvBackend + Clone + Send + Sync + 'static>(
+#[utoipa::path(
+    get,
+    path = "/fleet/v1/state/{name}",
+    tag = "fleet",
+    params(("name" = String, Path, description = "The unit's name")),
+    responses(
+        (status = 200, description = "The unit's state", body = FleetState),
+        (status = 404, description = "unit state does not exist", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn state<B: KvBackend + Clone + Send + Sync + 'static>(
     State(registry): State<Registry<B>>,
     Path(name): Path<String>,
     method: Method,
@@ -634,15 +805,27 @@ async fn machines<B: KvBackend + Clone + Send + Sync + 'static>(
     req: Request,
 ) -> Response {
     match *req.method() {
-        Method::GET => {}
-        Method::PATCH => return patch_machines(&registry, req).await,
-        _ => {
-            return error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "only GET and PATCH supported against this resource",
-            );
-        }
+        Method::GET => list_machines(&registry, req).await,
+        Method::PATCH => patch_machines(&registry, req).await,
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and PATCH supported against this resource",
+        ),
     }
+}
+
+#[utoipa::path(
+    get,
+    path = "/fleet/v1/machines",
+    tag = "fleet",
+    params(("nextPageToken" = Option<String>, Query, description = "The page to read: the previous page's `nextPageToken`")),
+    responses(
+        (status = 200, description = "One page of machines (100 at most)", body = MachinePage),
+        (status = 400, description = "A malformed page token", body = ErrorBody),
+        (status = 503, description = "The registry is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_machines<B: KvBackend>(registry: &Registry<B>, req: Request) -> Response {
     let page = match get_page(&req) {
         Ok(p) => p,
         Err((code, message)) => return error(code, message),
@@ -662,17 +845,23 @@ async fn machines<B: KvBackend + Clone + Send + Sync + 'static>(
                         .collect(),
                 })
                 .collect();
-            paged("machines", &all, page)
+            paged(&all, page, |machines, next_page_token| MachinePage {
+                machines,
+                next_page_token,
+            })
         }
         Err(e) => registry_error(&e),
     }
 }
 
 /// One operation of `PATCH /machines`.
-#[derive(Debug, Deserialize)]
-struct MetadataOp {
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct MetadataOp {
+    /// `add`, `replace` or `remove`.
     op: String,
+    /// `/<machine ID>/metadata/<key>`.
     path: String,
+    /// The value for `add` and `replace`: a string, or `{"value": "…"}`.
     #[serde(default)]
     value: Option<serde_json::Value>,
 }
@@ -680,7 +869,20 @@ struct MetadataOp {
 /// fleet's `PATCH /machines`: sets or removes machines' dynamic metadata.
 /// Every operation is checked before any is applied, so a bad one changes
 /// nothing.
-async fn patch_machines<B: KvBackend>(registry: &Registry<B>, req: Request) -> Response {
+#[utoipa::path(
+    patch,
+    path = "/fleet/v1/machines",
+    tag = "fleet",
+    request_body = Vec<MetadataOp>,
+    responses(
+        (status = 204, description = "Every operation applied"),
+        (status = 400, description = "A bad operation; nothing applied", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Not one `Content-Type: application/json`", body = ErrorBody),
+        (status = 500, description = "The registry failed part way", body = ErrorBody),
+    )
+)]
+pub(crate) async fn patch_machines<B: KvBackend>(registry: &Registry<B>, req: Request) -> Response {
     let bytes = match json_body(req).await {
         Ok(b) => b,
         Err(response) => return response,

@@ -23,6 +23,11 @@
 //! and typed routes: endpoints, the scheduler's plan, why a unit is where
 //! it is, drains and unit journals. See the crate's README for the table.
 //!
+//! [`openapi`] describes every route in an OpenAPI 3 document, made from
+//! the handlers' annotations and types; the server answers it at
+//! `GET /v1/openapi.json`, and `docs/openapi.json` is a copy a test keeps
+//! equal.
+//!
 //! An agent serves the API on a unix socket only its user can open
 //! ([`discover::DEFAULT_SOCKET`]); [`router_with`] puts bearer tokens on
 //! every route — a write token, and a read token that can only list, get and
@@ -98,6 +103,7 @@ mod cluster;
 pub mod discover;
 mod fleet;
 mod keyspace;
+mod openapi;
 mod page;
 pub mod remote;
 mod serve;
@@ -117,6 +123,7 @@ pub use access::{Tokens, read_token_file, token_file};
 pub use backend::ClusterBackend;
 pub use cluster::{Endpoints, Why};
 pub use fleet::MAX_BODY;
+pub use openapi::openapi;
 pub use serve::{
     ApiListener, DEFAULT_ADDR, Listen, TlsFiles, check_exposure, serve_listener, serve_on,
 };
@@ -157,7 +164,8 @@ pub fn router_with<B: KvBackend + Clone + Send + Sync + 'static>(
 ) -> Router {
     let mut router = fleet::routes(registry.clone())
         .merge(v1::routes(registry.clone(), !options.raw_cluster_writes))
-        .merge(cluster::routes(registry, options.journals));
+        .merge(cluster::routes(registry, options.journals))
+        .route("/v1/openapi.json", axum::routing::get(openapi::document));
     if let Some(extra) = options.extra {
         router = router.merge(extra);
     }

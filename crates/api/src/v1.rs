@@ -19,6 +19,8 @@ use serde::de::DeserializeOwned;
 
 use crate::fleet::{MAX_BODY, query};
 use crate::keyspace::{self, Refused, Write};
+use flotta_registry::kv::{KeyValue, TxnOutcome};
+
 use crate::wire::{
     DeleteBody, DeletedReply, ErrorBody, ErrorDetail, GrantBody, LeaseReply, PutBody,
     RevisionReply, TtlReply, TxnBody, WireCondition, WirePage,
@@ -78,7 +80,7 @@ fn refusal(refused: Refused) -> Response {
 /// The routes' state: the registry, and whether raw writes are kept out of
 /// its keys.
 #[derive(Clone)]
-struct Ctx<B> {
+pub(crate) struct Ctx<B> {
     registry: Registry<B>,
     confined: bool,
 }
@@ -161,7 +163,21 @@ fn number(
     }
 }
 
-async fn get_key<B: KvBackend>(State(r): State<Registry<B>>, Path(key): Path<String>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/kv/{key}",
+    tag = "kv",
+    params(("key" = String, Path, description = "The key, `/` included (its last segments may hold more `/`)")),
+    responses(
+        (status = 200, description = "The key", body = KeyValue),
+        (status = 404, description = "No such key", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_key<B: KvBackend>(
+    State(r): State<Registry<B>>,
+    Path(key): Path<String>,
+) -> Response {
     match r.backend().get(&key).await {
         Ok(Some(kv)) => json(&kv),
         Ok(None) => error(
@@ -173,7 +189,23 @@ async fn get_key<B: KvBackend>(State(r): State<Registry<B>>, Path(key): Path<Str
     }
 }
 
-async fn list<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/kv",
+    tag = "kv",
+    operation_id = "list_keys",
+    params(
+        ("prefix" = Option<String>, Query, description = "Only keys that start with this (default: all)"),
+        ("after" = Option<String>, Query, description = "Only keys after this one: the last key of the previous page"),
+        ("limit" = Option<u64>, Query, description = "At most this many keys (1 to 10000, the default)"),
+    ),
+    responses(
+        (status = 200, description = "One page of keys, in order", body = WirePage),
+        (status = 400, description = "A malformed `limit`", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
     let q = query(req.uri().query());
     let prefix = q
         .get("prefix")
@@ -191,7 +223,23 @@ async fn list<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Respo
     }
 }
 
-async fn put_key<B: KvBackend>(
+#[utoipa::path(
+    put,
+    path = "/v1/kv/{key}",
+    tag = "kv",
+    params(("key" = String, Path, description = "The key, `/` included (its last segments may hold more `/`)")),
+    request_body = PutBody,
+    responses(
+        (status = 200, description = "Written", body = RevisionReply),
+        (status = 400, description = "A missing or malformed body, or an invalid record for a key of the cluster's", body = ErrorBody),
+        (status = 403, description = "A key of the cluster's own that clients may not write, or a read token", body = ErrorBody),
+        (status = 404, description = "No such lease", body = ErrorBody),
+        (status = 409, description = "The condition did not hold", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn put_key<B: KvBackend>(
     State(c): State<Ctx<B>>,
     Path(key): Path<String>,
     req: Request,
@@ -220,7 +268,26 @@ async fn put_key<B: KvBackend>(
     }
 }
 
-async fn delete_key<B: KvBackend>(
+#[utoipa::path(
+    delete,
+    path = "/v1/kv/{key}",
+    tag = "kv",
+    params(
+        ("key" = String, Path, description = "The key, `/` included (its last segments may hold more `/`)"),
+        ("mod_revision" = Option<u64>, Query, description = "Only if the key's last change was at this revision"),
+        ("condition" = Option<String>, Query, description = "`always` or `absent`; the query wins over a body"),
+    ),
+    request_body(content = DeleteBody, description = "Optional: the condition, when not in the query"),
+    responses(
+        (status = 200, description = "Whether there was a key to delete", body = DeletedReply),
+        (status = 400, description = "A malformed condition or body", body = ErrorBody),
+        (status = 403, description = "A key of the cluster's own that clients may not delete, or a read token", body = ErrorBody),
+        (status = 409, description = "The condition did not hold", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn delete_key<B: KvBackend>(
     State(c): State<Ctx<B>>,
     Path(key): Path<String>,
     req: Request,
@@ -258,7 +325,21 @@ async fn delete_key<B: KvBackend>(
     }
 }
 
-async fn txn<B: KvBackend>(State(c): State<Ctx<B>>, req: Request) -> Response {
+#[utoipa::path(
+    post,
+    path = "/v1/txn",
+    tag = "kv",
+    request_body = TxnBody,
+    responses(
+        (status = 200, description = "Whether the comparisons held (and the writes were made)", body = TxnOutcome),
+        (status = 400, description = "A missing or malformed body, a key written twice, or an invalid record", body = ErrorBody),
+        (status = 403, description = "A write to a key of the cluster's own that clients may not write, or a read token", body = ErrorBody),
+        (status = 404, description = "No such lease", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn txn<B: KvBackend>(State(c): State<Ctx<B>>, req: Request) -> Response {
     let t: TxnBody = match body(req).await {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -287,7 +368,19 @@ fn lease_id(id: &str) -> Result<u64, RegistryError> {
     })
 }
 
-async fn grant<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
+#[utoipa::path(
+    post,
+    path = "/v1/leases",
+    tag = "leases",
+    request_body = GrantBody,
+    responses(
+        (status = 200, description = "The new lease", body = LeaseReply),
+        (status = 400, description = "A missing or malformed body, or a zero TTL", body = ErrorBody),
+        (status = 413, description = "A body over 1 MiB", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn grant<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
     let g: GrantBody = match body(req).await {
         Ok(Some(b)) => b,
         Ok(None) => return invalid("request body", "missing; expected {\"ttl_ms\": N}"),
@@ -302,7 +395,19 @@ async fn grant<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Resp
     }
 }
 
-async fn keep_alive<B: KvBackend>(
+#[utoipa::path(
+    post,
+    path = "/v1/leases/{id}/keepalive",
+    tag = "leases",
+    params(("id" = u64, Path, description = "The lease")),
+    responses(
+        (status = 200, description = "Renewed", body = TtlReply),
+        (status = 400, description = "A malformed lease ID", body = ErrorBody),
+        (status = 404, description = "No such lease (it expired)", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn keep_alive<B: KvBackend>(
     State(r): State<Registry<B>>,
     Path(id): Path<String>,
 ) -> Response {
@@ -318,7 +423,22 @@ async fn keep_alive<B: KvBackend>(
     }
 }
 
-async fn revoke<B: KvBackend>(State(r): State<Registry<B>>, Path(id): Path<String>) -> Response {
+#[utoipa::path(
+    delete,
+    path = "/v1/leases/{id}",
+    tag = "leases",
+    params(("id" = u64, Path, description = "The lease")),
+    responses(
+        (status = 204, description = "Revoked, and its keys deleted"),
+        (status = 400, description = "A malformed lease ID", body = ErrorBody),
+        (status = 404, description = "No such lease", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn revoke<B: KvBackend>(
+    State(r): State<Registry<B>>,
+    Path(id): Path<String>,
+) -> Response {
     let id = match lease_id(&id) {
         Ok(id) => id,
         Err(e) => return registry_error(&e),
@@ -329,7 +449,16 @@ async fn revoke<B: KvBackend>(State(r): State<Registry<B>>, Path(id): Path<Strin
     }
 }
 
-async fn revision<B: KvBackend>(State(r): State<Registry<B>>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/revision",
+    tag = "kv",
+    responses(
+        (status = 200, description = "The store's current revision", body = RevisionReply),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn revision<B: KvBackend>(State(r): State<Registry<B>>) -> Response {
     match r.backend().revision().await {
         Ok(revision) => json(&RevisionReply { revision }),
         Err(e) => registry_error(&e),
@@ -342,7 +471,23 @@ async fn revision<B: KvBackend>(State(r): State<Registry<B>>) -> Response {
 /// whole; a backend that writes several keys in one revision (an etcd lease
 /// expiry) can lose the rest of it if the connection drops in between, so
 /// a careful client resumes from the last revision and skips what it saw.
-async fn watch<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
+#[utoipa::path(
+    get,
+    path = "/v1/watch",
+    tag = "kv",
+    params(
+        ("prefix" = Option<String>, Query, description = "Only keys that start with this (default: all)"),
+        ("from" = Option<u64>, Query, description = "Start at this revision (default: changes from now on)"),
+        ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this revision (wins over `from`)"),
+    ),
+    responses(
+        (status = 200, description = "Server-sent events: `id:` a revision, `data:` an `Event` (see its schema); an error ends the stream with `event: error` and an `ErrorBody`", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A malformed `from` or `Last-Event-ID`", body = ErrorBody),
+        (status = 410, description = "`from` was compacted away", body = ErrorBody),
+        (status = 503, description = "The backend is unavailable", body = ErrorBody),
+    )
+)]
+pub(crate) async fn watch<B: KvBackend>(State(r): State<Registry<B>>, req: Request) -> Response {
     let q = query(req.uri().query());
     let prefix = q
         .get("prefix")

@@ -5,6 +5,7 @@ use flotta_registry::RegistryError;
 use flotta_registry::kv::{Compare, Condition, KeyValue, LeaseId, Page, TxnOp};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Bytes escaped in a key placed in a path: all but unreserved and `/`.
 pub(crate) const PATH: &AsciiSet = &NON_ALPHANUMERIC
@@ -18,12 +19,16 @@ pub(crate) const PATH: &AsciiSet = &NON_ALPHANUMERIC
 pub(crate) const QUERY: &AsciiSet = &PATH.add(b'/');
 
 /// A write's condition: `"always"`, `"absent"` or `{"mod_revision": N}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = Condition)]
 pub(crate) enum WireCondition {
+    /// Write whatever is there.
     #[default]
     Always,
+    /// Only create: the key must not exist.
     Absent,
+    /// Only if the key's last change was at this revision.
     ModRevision(u64),
 }
 
@@ -48,70 +53,87 @@ impl From<WireCondition> for Condition {
 }
 
 /// `PUT /v1/kv/{key}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PutBody {
+    /// The new value.
     pub value: String,
+    /// A lease to attach the key to: it vanishes when the lease expires.
     #[serde(default)]
+    #[schema(value_type = Option<u64>)]
     pub lease: Option<LeaseId>,
+    /// When the write may happen (default `"always"`).
     #[serde(default)]
     pub condition: WireCondition,
 }
 
 /// `DELETE /v1/kv/{key}` (optional body).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeleteBody {
+    /// When the delete may happen (default `"always"`).
     #[serde(default)]
     pub condition: WireCondition,
 }
 
 /// `POST /v1/leases`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GrantBody {
+    /// Time to live in milliseconds (at least 1).
     pub ttl_ms: u64,
 }
 
 /// `{"id": N}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct LeaseReply {
+    /// The lease.
+    #[schema(value_type = u64)]
     pub id: LeaseId,
 }
 
 /// `{"ttl_ms": N}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct TtlReply {
+    /// The lease's time to live from now, in milliseconds.
     pub ttl_ms: u64,
 }
 
 /// `{"revision": N}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct RevisionReply {
+    /// The store's revision (that of the write, after one).
     pub revision: u64,
 }
 
 /// `{"deleted": bool}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct DeletedReply {
+    /// Whether there was something to delete.
     pub deleted: bool,
 }
 
 /// `POST /v1/txn`: writes `ops` if every comparison holds, all or nothing.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TxnBody {
+    /// Comparisons that must all hold.
     #[serde(default)]
     pub compares: Vec<Compare>,
+    /// Writes made, all or none, when they do.
     #[serde(default)]
     pub ops: Vec<TxnOp>,
 }
 
 /// A [`Page`] on the wire.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = KvPage)]
 pub(crate) struct WirePage {
+    /// The keys, in order.
     pub items: Vec<KeyValue>,
+    /// Whether keys past the last one remain (ask again with `after`).
     pub more: bool,
+    /// The store's revision the page was read at.
     pub revision: u64,
 }
 
@@ -138,33 +160,47 @@ impl From<WirePage> for Page {
 /// The error body: fleet's `{"error":{"code","message"}}` plus the
 /// [`RegistryError`] variant (`kind`) and its fields, so a client rebuilds
 /// the same error.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub(crate) struct ErrorDetail {
+    /// The HTTP status.
     pub code: u16,
+    /// The error's kind (`conflict`, `fenced`, `compacted`, `lease_not_found`,
+    /// `bad_data`, `invalid`, `backend`, `not_found`, `forbidden`,
+    /// `unauthorized`, `too_large`); absent in fleet's routes' errors.
     #[serde(default)]
     pub kind: String,
+    /// What went wrong, in words.
     pub message: String,
+    /// The key (`conflict`, `fenced`, `bad_data`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The revision or term expected (`conflict`, `fenced`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<u64>,
+    /// The revision or term found (`conflict`, `fenced`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<u64>,
+    /// The revision asked for (`compacted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested: Option<u64>,
+    /// The oldest revision still kept (`compacted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest: Option<u64>,
+    /// The lease (`lease_not_found`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease: Option<u64>,
+    /// What was invalid (`invalid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub what: Option<String>,
+    /// Why (`bad_data`, `invalid`, `backend`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 /// `{"error": ...}`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub(crate) struct ErrorBody {
+    /// The error.
     pub error: ErrorDetail,
 }
 

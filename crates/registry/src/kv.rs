@@ -19,6 +19,7 @@ pub type LeaseId = u64;
 
 /// One stored key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyValue {
     /// The key.
     pub key: String,
@@ -29,6 +30,7 @@ pub struct KeyValue {
     /// Revision of the last change.
     pub mod_revision: u64,
     /// The lease the key is attached to.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u64>))]
     pub lease: Option<LeaseId>,
 }
 
@@ -47,6 +49,7 @@ pub enum Condition {
 /// A key that does not exist has revision 0 in every comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Compare {
     /// The key does not exist.
     Absent {
@@ -84,6 +87,7 @@ impl Compare {
 /// A write in a transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TxnOp {
     /// Sets a key, on a lease if given.
     Put {
@@ -93,6 +97,7 @@ pub enum TxnOp {
         value: String,
         /// The lease to attach it to.
         #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<u64>))]
         lease: Option<LeaseId>,
     },
     /// Deletes a key (nothing happens if it does not exist).
@@ -113,6 +118,7 @@ impl TxnOp {
 
 /// What a transaction did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TxnOutcome {
     /// Every comparison held and every write was made; otherwise none was.
     pub succeeded: bool,
@@ -149,6 +155,7 @@ pub struct Page {
 /// What happened to a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
     /// Created or changed.
     Put,
@@ -158,6 +165,7 @@ pub enum EventKind {
 
 /// A change, as watches deliver it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Put or delete.
     pub kind: EventKind,

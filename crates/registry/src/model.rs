@@ -175,6 +175,7 @@ pub struct UnitState {
 
 /// A running instance of a service, for balancers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     /// Service name.
     pub service: String,
@@ -210,6 +211,7 @@ pub(crate) struct Envelope<T> {
 /// Why the engine left a unit unplaced, for `flotta why`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// The unit.
     pub unit: String,

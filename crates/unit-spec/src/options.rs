@@ -22,6 +22,7 @@ use crate::syntax::{ParseError, UnitFile};
 
 /// One option of a unit file, as fleet's API and go-systemd represent it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitOption {
     /// Section name without brackets, e.g. `Service`.
     pub section: String,
