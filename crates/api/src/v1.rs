@@ -481,7 +481,7 @@ pub(crate) async fn revision<B: KvBackend>(State(r): State<Registry<B>>) -> Resp
         ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this revision (wins over `from`)"),
     ),
     responses(
-        (status = 200, description = "Server-sent events: `id:` a revision, `data:` an `Event` (see its schema); an error ends the stream with `event: error` and an `ErrorBody`", content_type = "text/event-stream", body = String),
+        (status = 200, description = "Server-sent events: `id:` a revision, `data:` an `Event` (see its schema); an error ends the stream with `event: error` and an `ErrorBody`", content_type = "text/event-stream", body = crate::wire::WatchFrame),
         (status = 400, description = "A malformed `from` or `Last-Event-ID`", body = ErrorBody),
         (status = 410, description = "`from` was compacted away", body = ErrorBody),
         (status = 503, description = "The backend is unavailable", body = ErrorBody),

@@ -359,3 +359,17 @@ mod tests {
         assert_eq!(Condition::from(c), Condition::Absent);
     }
 }
+
+/// One server-sent event of `GET /v1/watch` as a client reads it (only its
+/// schema is used: axum's `Sse` writes the frames): `id` the revision and
+/// `data` an `Event` as JSON, or with `event: error`, an `ErrorBody`.
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "describes the stream for the OpenAPI document")]
+pub(crate) struct WatchFrame {
+    /// The revision of the event (absent on `event: error`).
+    id: Option<String>,
+    /// `message`, or `error` for the frame that ends the stream.
+    event: Option<String>,
+    /// The event (or the error) as JSON.
+    data: String,
+}

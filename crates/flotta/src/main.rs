@@ -154,7 +154,20 @@ fn main() -> ExitCode {
 }
 
 fn greeter(listen: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
-    cmd::control::runtime()?.block_on(flotta_balancer::greeter::run(listen))?;
+    let rt = cmd::control::runtime()?;
+    rt.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        // SIGTERM (a unit's stop) or Ctrl-C: finish the answers in progress.
+        let stop = async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        };
+        flotta_balancer::greeter::run_until(listen, stop).await?;
+        anyhow::Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -20,8 +20,20 @@ async fn main() {
         _ => usage(),
     };
     println!("flotta-greeter listening on {listen}");
-    if let Err(e) = flotta_balancer::greeter::run(listen).await {
+    if let Err(e) = flotta_balancer::greeter::run_until(listen, stop_signal()).await {
         eprintln!("flotta-greeter: {e}");
         std::process::exit(1)
+    }
+}
+
+/// SIGTERM or Ctrl-C: the greeter then finishes what it is answering.
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
     }
 }
