@@ -100,19 +100,20 @@ async fn closed_within(s: &mut TcpStream, limit: Duration) -> Duration {
 async fn an_idle_client_is_closed_after_the_idle_timeout() {
     let backend = echo().await;
     let mut c = config();
-    c.idle_timeout = Duration::from_millis(300);
+    // Wide margins: a loaded machine may run a 200 ms sleep late.
+    c.idle_timeout = Duration::from_secs(2);
     let (addr, _) = start(c, &[("a", backend)]).await;
     // Talking now and then (more often than the timeout) keeps it open.
     let mut busy = relayed(addr).await;
     for _ in 0..5 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(echoes(&mut busy).await, "an active connection stays open");
     }
     // A client that connects and says nothing (or stops talking) is closed.
     let mut idle = TcpStream::connect(addr).await.expect("connect");
     let took = closed_within(&mut idle, DEADLINE).await;
     assert!(
-        took >= Duration::from_millis(250),
+        took >= Duration::from_millis(1500),
         "closed too early: {took:?}"
     );
     let took = closed_within(&mut busy, DEADLINE).await;
@@ -162,7 +163,7 @@ async fn a_removed_backend_drains_for_a_bounded_time() {
     let a = echo().await;
     let b = echo().await;
     let mut c = config();
-    c.drain_timeout = Duration::from_millis(300);
+    c.drain_timeout = Duration::from_secs(2);
     let (addr, handle) = start(c, &[("a", a)]).await;
     let mut held = relayed(addr).await;
     handle.update(&pool(&[("b", b)])).await;
