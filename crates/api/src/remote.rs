@@ -84,7 +84,11 @@ struct Inner {
     /// Scheme and authority requests are addressed to (`http://localhost`
     /// for a unix socket).
     base: String,
-    token: Option<String>,
+    /// The token sent: the given one, else the local one (read again after
+    /// a 401, as an agent started after this client makes it then).
+    token: std::sync::RwLock<Option<String>>,
+    /// Whether a token was given (then it is never replaced).
+    given: bool,
     timeout: Duration,
     client: Client<Connector, Full<Bytes>>,
 }
@@ -93,7 +97,7 @@ impl fmt::Debug for Remote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Remote")
             .field("url", &self.inner.url)
-            .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
+            .field("token", &self.token().map(|_| "<redacted>"))
             .field("timeout", &self.inner.timeout)
             .finish()
     }
@@ -103,7 +107,8 @@ impl Remote {
     /// A client for `options.url`; connects lazily, on the first call.
     /// Given no token for a loopback `http(s)://` URL, it uses the one an
     /// agent of this user left for that address
-    /// ([`crate::discover::local_token`]).
+    /// ([`crate::discover::local_token`]), read again after a 401, so a
+    /// client made before its agent has started works once it has.
     ///
     /// # Errors
     /// [`RegistryError::Invalid`] for a URL that is not `http://`, `https://`
@@ -153,6 +158,7 @@ impl Remote {
                 "expected http://HOST:PORT, https://HOST:PORT or unix:/PATH".into(),
             ));
         };
+        let given = options.token.is_some();
         let token = options
             .token
             .clone()
@@ -176,7 +182,8 @@ impl Remote {
             inner: Arc::new(Inner {
                 url,
                 base,
-                token,
+                token: std::sync::RwLock::new(token),
+                given,
                 timeout: options.timeout,
                 client,
             }),
@@ -209,7 +216,7 @@ impl Remote {
             .parse()
             .map_err(|e| self.transport(e))?;
         let mut req = Request::builder().method(method).uri(uri);
-        if let Some(t) = &self.inner.token {
+        if let Some(t) = self.token() {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         if body.is_some() {
@@ -219,8 +226,43 @@ impl Remote {
             .map_err(|e| self.transport(e))
     }
 
+    fn token(&self) -> Option<String> {
+        self.inner.token.read().map_or(None, |t| t.clone())
+    }
+
+    /// After a 401 without a given token: whether the local token changed
+    /// (the agent made or remade it since), so the request is worth sending again.
+    fn refresh_token(&self) -> bool {
+        if self.inner.given {
+            return false;
+        }
+        let fresh = crate::discover::local_token(&self.inner.url);
+        match self.inner.token.write() {
+            Ok(mut t) if fresh.is_some() && *t != fresh => {
+                *t = fresh;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Sends a request; the status and the whole body, within the timeout.
     async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<(StatusCode, Bytes)> {
+        let (status, bytes) = self
+            .send_once(method.clone(), path_and_query, body.clone())
+            .await?;
+        if status == StatusCode::UNAUTHORIZED && self.refresh_token() {
+            return self.send_once(method, path_and_query, body).await;
+        }
+        Ok((status, bytes))
+    }
+
+    async fn send_once(
         &self,
         method: Method,
         path_and_query: &str,

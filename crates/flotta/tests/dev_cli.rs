@@ -749,3 +749,29 @@ fn start_replace_restarts_a_unit_with_its_new_contents() {
         cli(&endpoint, &["list-units", "--no-legend"]).is_empty()
     });
 }
+
+/// A client made before its dev cluster has started (and left its token)
+/// works once the cluster is up: the token is read again after a 401.
+#[test]
+fn a_client_made_before_the_cluster_finds_its_token() {
+    use flotta_api::remote::{Remote, RemoteOptions};
+    let state = tempfile::tempdir().expect("state dir");
+    let api = format!("127.0.0.1:{}", free_port());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let registry = flotta_registry::Registry::new(
+        Remote::new(RemoteOptions::new(format!("http://{api}"))).expect("remote"),
+    );
+    let _agent = Daemon(
+        flotta()
+            .args(["agent", "--dev", "--machines", "1", "--registry", "memory"])
+            .args(["--api-listen", &api, "--state-dir"])
+            .arg(state.path())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("flotta agent --dev"),
+    );
+    eventually("the machine, through the early client", LIMIT, || {
+        rt.block_on(registry.machines())
+            .is_ok_and(|m| m.items.len() == 1)
+    });
+}
