@@ -78,7 +78,7 @@ pub(crate) async fn check<B: KvBackend>(
         reason,
     };
     match (kind, write) {
-        ("units", Write::Delete { .. }) | ("drains" | "metadata", Write::Delete { .. }) => Ok(()),
+        ("units" | "drains" | "metadata", Write::Delete { .. }) => Ok(()),
         ("units", Write::Put { value, lease, .. }) => {
             no_lease(*lease, key)?;
             let unit: Unit =

@@ -4,6 +4,8 @@
 //! loses its units to the others after the grace period, and when the
 //! leader's agent is killed another engine is elected.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -119,9 +121,7 @@ fn get_path(authority: &str, path: &str) -> Option<String> {
     let mut s = std::net::TcpStream::connect(authority).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     // The token the agent left for this user, as a client finds it.
-    let auth = flotta_api::discover::local_token(&format!("http://{authority}"))
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
+    let auth = common::auth_header(authority);
     s.write_all(format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n{auth}\r\n").as_bytes())
         .ok()?;
     let mut out = String::new();

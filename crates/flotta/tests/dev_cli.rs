@@ -54,9 +54,7 @@ fn http(authority: &str, method: &str, path: &str, body: Option<&Value>) -> Opti
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let body = body.map(Value::to_string).unwrap_or_default();
     // The token the agent left for this user, as a client finds it.
-    let auth = flotta_api::discover::local_token(&format!("http://{authority}"))
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
+    let auth = common::auth_header(authority);
     write!(
         s,
         "{method} {path} HTTP/1.0\r\nHost: {authority}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",

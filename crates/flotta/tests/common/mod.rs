@@ -1,4 +1,5 @@
 //! What several of the binary's test suites share.
+#![allow(dead_code, reason = "each suite uses its own part")]
 
 use std::process::Child;
 use std::time::{Duration, Instant};
@@ -26,4 +27,12 @@ impl Drop for Daemon {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The `Authorization` header line (with its CRLF) a client of this user
+/// sends to a loopback API, with the token its agent left; empty if none.
+pub fn auth_header(authority: &str) -> String {
+    flotta_api::discover::local_token(&format!("http://{authority}"))
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default()
 }
